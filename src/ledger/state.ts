@@ -1,0 +1,239 @@
+/**
+ * @module ledger/state
+ * Ledger state: accounts (balance, nonce) and, from later issues, the market's records, held as one sorted
+ * key → canonical-bytes map (DESIGN.md §4 "accounts, not UTXOs"). Its root commits to every entry:
+ *
+ *   leaf  = SHA-256(0x00 ‖ u16 keyLength ‖ key ‖ value)   (ledger/merkle leaf rule)
+ *   root  = Merkle root of the leaves in ascending key order
+ *
+ * A {@link LedgerState} is immutable; a block is applied through a {@link StateOverlay} whose writes become a
+ * new state on commit, so a failed transaction or block leaves nothing behind. Leaf hashes of unchanged entries
+ * are reused, so a new root costs one hash per changed entry plus the Merkle combine.
+ */
+import { type Address, type Hash32, isAddress } from '../crypto/index.js';
+import { GridPeerError } from '../errors/index.js';
+import { MAX_MONEY_MICRO } from '../units/index.js';
+import { Reader, Writer } from './codec.js';
+import { merkleLeafHash, rootOfLeafHashes } from './merkle.js';
+
+export interface Account {
+  readonly balanceMicro: bigint;
+  readonly nonce: number;
+}
+
+export const EMPTY_ACCOUNT: Account = Object.freeze({ balanceMicro: 0n, nonce: 0 });
+
+const ACCOUNT_PREFIX = 'acct/';
+/** Total coins ever issued (genesis allocation + rewards); lets anyone check conservation from the root. */
+export const SUPPLY_KEY = 'meta/supply';
+
+export function accountKey(address: Address): string {
+  return ACCOUNT_PREFIX + address;
+}
+
+export function encodeAccount(account: Account): Uint8Array {
+  return new Writer(16).u64(account.balanceMicro).u64n(account.nonce).finish();
+}
+
+export function decodeAccount(bytes: Uint8Array): Account {
+  const r = new Reader(bytes, 'account');
+  const account = { balanceMicro: r.u64('balanceMicro'), nonce: r.u64n('nonce') };
+  r.end();
+  return account;
+}
+
+function encodeU64(value: bigint): Uint8Array {
+  return new Writer(8).u64(value).finish();
+}
+
+function decodeU64(bytes: Uint8Array): bigint {
+  const r = new Reader(bytes, 'u64');
+  const value = r.u64('value');
+  r.end();
+  return value;
+}
+
+function entryLeafHash(key: string, value: Uint8Array): Hash32 {
+  const keyBytes = Buffer.from(key, 'utf8');
+  return merkleLeafHash(new Writer(2 + keyBytes.length + value.length).u16(keyBytes.length).raw(keyBytes).raw(value).finish());
+}
+
+/** Read access shared by states and overlays. */
+export interface StateReader {
+  get(key: string): Uint8Array | undefined;
+}
+
+function readAccount(reader: StateReader, address: Address): Account {
+  const bytes = reader.get(accountKey(address));
+  return bytes ? decodeAccount(bytes) : EMPTY_ACCOUNT;
+}
+
+function readSupply(reader: StateReader): bigint {
+  const bytes = reader.get(SUPPLY_KEY);
+  return bytes ? decodeU64(bytes) : 0n;
+}
+
+/** Changes of one block: key → new value, or null for a deleted key. */
+export type StateChanges = ReadonlyMap<string, Uint8Array | null>;
+
+export class LedgerState implements StateReader {
+  private rootCache: Hash32 | undefined;
+
+  private constructor(
+    private readonly entries: ReadonlyMap<string, Uint8Array>,
+    private readonly leafHashes: ReadonlyMap<string, Hash32>,
+    private readonly sortedKeys: readonly string[],
+  ) {}
+
+  static empty(): LedgerState {
+    return new LedgerState(new Map(), new Map(), []);
+  }
+
+  /** Builds a state from stored entries (for example a snapshot read back from disk). */
+  static fromEntries(entries: Iterable<readonly [string, Uint8Array]>): LedgerState {
+    return LedgerState.empty().apply(new Map(entries));
+  }
+
+  get(key: string): Uint8Array | undefined {
+    return this.entries.get(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  account(address: Address): Account {
+    return readAccount(this, address);
+  }
+
+  /** Total coins issued so far (genesis allocation plus every block reward). */
+  supplyMicro(): bigint {
+    return readSupply(this);
+  }
+
+  /** All entries in ascending key order. */
+  *sortedEntries(): IterableIterator<[string, Uint8Array]> {
+    for (const key of this.sortedKeys) yield [key, this.entries.get(key)!];
+  }
+
+  /** Every account with its address, in address order. */
+  accounts(): Array<{ address: Address; account: Account }> {
+    const out: Array<{ address: Address; account: Account }> = [];
+    for (const [key, value] of this.sortedEntries()) {
+      if (key.startsWith(ACCOUNT_PREFIX)) out.push({ address: key.slice(ACCOUNT_PREFIX.length), account: decodeAccount(value) });
+    }
+    return out;
+  }
+
+  root(): Hash32 {
+    if (!this.rootCache) this.rootCache = rootOfLeafHashes(this.sortedKeys.map((key) => this.leafHashes.get(key)!));
+    return this.rootCache;
+  }
+
+  /** A new state with `changes` applied; this one is unchanged. */
+  apply(changes: StateChanges): LedgerState {
+    if (changes.size === 0) return this;
+    const entries = new Map(this.entries);
+    const leafHashes = new Map(this.leafHashes);
+    let keysChanged = false;
+    for (const [key, value] of changes) {
+      if (value === null) {
+        if (entries.delete(key)) keysChanged = true;
+        leafHashes.delete(key);
+      } else {
+        if (!entries.has(key)) keysChanged = true;
+        entries.set(key, value);
+        leafHashes.set(key, entryLeafHash(key, value));
+      }
+    }
+    const sortedKeys = keysChanged ? [...entries.keys()].sort() : this.sortedKeys;
+    return new LedgerState(entries, leafHashes, sortedKeys);
+  }
+
+  /** The changes that turn `this` back into the state before `changes` were applied (undo data). */
+  undoFor(changes: StateChanges): Map<string, Uint8Array | null> {
+    const undo = new Map<string, Uint8Array | null>();
+    for (const key of changes.keys()) undo.set(key, this.entries.get(key) ?? null);
+    return undo;
+  }
+}
+
+/**
+ * Writes staged over a reader. Overlays nest: a transaction runs in a child overlay and is merged into the
+ * block's overlay only when it succeeds.
+ */
+export class StateOverlay implements StateReader {
+  private readonly writes = new Map<string, Uint8Array | null>();
+
+  constructor(private readonly base: StateReader) {}
+
+  get(key: string): Uint8Array | undefined {
+    const written = this.writes.get(key);
+    if (written !== undefined) return written ?? undefined;
+    return this.base.get(key);
+  }
+
+  set(key: string, value: Uint8Array): void {
+    this.writes.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.writes.set(key, null);
+  }
+
+  account(address: Address): Account {
+    return readAccount(this, address);
+  }
+
+  setAccount(address: Address, account: Account): void {
+    if (account.balanceMicro < 0n || account.balanceMicro > MAX_MONEY_MICRO) {
+      // Callers check balances before writing; reaching this is a bug in a state rule, not bad input.
+      throw new GridPeerError('STORE_CORRUPT', 'state rule produced a balance outside the money range', {
+        address,
+        balanceMicro: account.balanceMicro.toString(),
+      });
+    }
+    this.set(accountKey(address), encodeAccount(account));
+  }
+
+  supplyMicro(): bigint {
+    return readSupply(this);
+  }
+
+  setSupplyMicro(supplyMicro: bigint): void {
+    this.set(SUPPLY_KEY, encodeU64(supplyMicro));
+  }
+
+  child(): StateOverlay {
+    return new StateOverlay(this);
+  }
+
+  /** Merges this overlay's writes into its parent overlay. */
+  mergeInto(parent: StateOverlay): void {
+    for (const [key, value] of this.writes) parent.writes.set(key, value);
+  }
+
+  changes(): StateChanges {
+    return this.writes;
+  }
+}
+
+/** Genesis allocation entry. */
+export interface Allocation {
+  readonly address: Address;
+  readonly balanceMicro: bigint;
+}
+
+/** The state of the genesis block: allocated balances and the supply they make up. */
+export function genesisState(allocations: readonly Allocation[]): LedgerState {
+  const overlay = new StateOverlay(LedgerState.empty());
+  let supplyMicro = 0n;
+  for (const { address, balanceMicro } of allocations) {
+    if (!isAddress(address)) throw new GridPeerError('INVALID_ADDRESS', 'allocation address is malformed', { address });
+    const previous = overlay.account(address);
+    overlay.setAccount(address, { balanceMicro: previous.balanceMicro + balanceMicro, nonce: 0 });
+    supplyMicro += balanceMicro;
+  }
+  overlay.setSupplyMicro(supplyMicro);
+  return LedgerState.empty().apply(overlay.changes());
+}
