@@ -12,8 +12,9 @@
  *    104    8 timestampMs
  *    112    4 bits              compact PoW target (consensus/pow); 0 for engines without a target
  *    116   20 miner             address that receives the reward
- *    136    1 extraLength       then `extra` bytes: the seal of signature-based engines (PoS, PoA); empty for PoW
- *  137+n    8 nonce             last, so the PoW search rewrites only the final 8 bytes of one buffer
+ *    136    8 nonce             PoW solution; word-aligned in the third SHA-256 block, so the nonce search
+ *                               precomputes the first two blocks once (consensus/pow/search)
+ *    144    1 extraLength       then `extra` bytes: the seal of signature-based engines (PoS, PoA); empty for PoW
  * ```
  * The block hash is SHA-256 of these bytes. A block is its header followed by u32 tx count and each
  * transaction (u32 length + canonical bytes).
@@ -40,6 +41,8 @@ export const BLOCK_VERSION = 1;
 export const MAX_HEADER_EXTRA_BYTES = 128;
 /** Byte length of a header with an empty `extra`. */
 export const HEADER_BASE_BYTES = 145;
+/** Offset of the 8-byte nonce inside the encoded header. */
+export const HEADER_NONCE_OFFSET = 136;
 /** Hard decode ceiling; the chain's own (smaller) limit is a consensus parameter checked in validation. */
 export const MAX_BLOCK_TXS_DECODE = 100_000;
 
@@ -76,8 +79,8 @@ export function encodeHeader(header: BlockHeader): Uint8Array {
       .u64n(header.timestampMs)
       .u32(header.bits)
       .fixed(addressToBytes(header.miner, 'miner'), ADDRESS_BYTES)
-      .bytes8(header.extra)
       .u64(header.nonce)
+      .bytes8(header.extra)
       .finish();
     if (Object.isFrozen(header)) headerBytesCache.set(header, bytes);
   }
@@ -112,8 +115,8 @@ function readHeader(r: Reader): BlockHeader {
     timestampMs: r.u64n('header.timestampMs'),
     bits: r.u32('header.bits'),
     miner: addressFromBytes(r.fixed(ADDRESS_BYTES, 'header.miner')),
-    extra: r.bytes8('header.extra', MAX_HEADER_EXTRA_BYTES),
     nonce: r.u64('header.nonce'),
+    extra: r.bytes8('header.extra', MAX_HEADER_EXTRA_BYTES),
   };
   return Object.freeze(header);
 }
