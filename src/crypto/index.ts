@@ -8,11 +8,11 @@
 import {
   createPrivateKey,
   createPublicKey,
-  hash as oneShotHash,
   type KeyObject,
-  randomBytes,
   sign as nodeSign,
   verify as nodeVerify,
+  hash as oneShotHash,
+  randomBytes,
 } from 'node:crypto';
 import { GridPeerError } from '../errors/index.js';
 
@@ -73,7 +73,9 @@ function privateKeyObject(privateKey: Uint8Array): KeyObject {
   const cached = privateKeyCache.get(privateKey);
   if (cached) return cached;
   if (privateKey.length !== PRIVATE_KEY_BYTES) {
-    throw new GridPeerError('INVALID_KEY', `private key must be ${PRIVATE_KEY_BYTES} bytes`, { length: privateKey.length });
+    throw new GridPeerError('INVALID_KEY', `private key must be ${PRIVATE_KEY_BYTES} bytes`, {
+      length: privateKey.length,
+    });
   }
   const keyObject = createPrivateKey({
     key: Buffer.concat([PKCS8_ED25519_PREFIX, privateKey]),
@@ -173,13 +175,20 @@ export function fromHex(text: unknown, field = 'hex', expectedBytes?: number): U
   }
   const body = text.startsWith('0x') ? text.slice(2) : text;
   if (body.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(body)) {
-    throw new GridPeerError('INVALID_HEX', `${field} must be an even-length hex string`, { field, value: text.slice(0, 80) });
+    throw new GridPeerError('INVALID_HEX', `${field} must be an even-length hex string`, {
+      field,
+      value: text.slice(0, 80),
+    });
   }
   if (expectedBytes !== undefined && body.length !== expectedBytes * 2) {
-    throw new GridPeerError('INVALID_HEX', `${field} must be ${expectedBytes} bytes (${expectedBytes * 2} hex digits)`, {
-      field,
-      length: body.length / 2,
-    });
+    throw new GridPeerError(
+      'INVALID_HEX',
+      `${field} must be ${expectedBytes} bytes (${expectedBytes * 2} hex digits)`,
+      {
+        field,
+        length: body.length / 2,
+      },
+    );
   }
   return new Uint8Array(Buffer.from(body, 'hex'));
 }

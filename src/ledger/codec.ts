@@ -70,7 +70,8 @@ export class Writer {
 
   /** Variable-length bytes with a u8 length prefix (≤ 255 bytes). */
   bytes8(bytes: Uint8Array): this {
-    if (bytes.length > 0xff) throw new GridPeerError('CODEC_OUT_OF_RANGE', `field longer than 255 bytes (${bytes.length})`);
+    if (bytes.length > 0xff)
+      throw new GridPeerError('CODEC_OUT_OF_RANGE', `field longer than 255 bytes (${bytes.length})`);
     this.u8(bytes.length);
     return this.raw(bytes);
   }
@@ -147,7 +148,10 @@ export class Reader {
   u64n(field: string): number {
     const value = this.u64(field);
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new GridPeerError('CODEC_OUT_OF_RANGE', `${this.what}: ${field} exceeds 2^53-1`, { field, value: value.toString() });
+      throw new GridPeerError('CODEC_OUT_OF_RANGE', `${this.what}: ${field} exceeds 2^53-1`, {
+        field,
+        value: value.toString(),
+      });
     }
     return Number(value);
   }
@@ -160,7 +164,10 @@ export class Reader {
   bytes8(field: string, maxBytes = 0xff): Uint8Array {
     const length = this.u8(field);
     if (length > maxBytes) {
-      throw new GridPeerError('CODEC_OUT_OF_RANGE', `${this.what}: ${field} longer than ${maxBytes} bytes`, { field, length });
+      throw new GridPeerError('CODEC_OUT_OF_RANGE', `${this.what}: ${field} longer than ${maxBytes} bytes`, {
+        field,
+        length,
+      });
     }
     return this.fixed(length, field);
   }
@@ -168,7 +175,10 @@ export class Reader {
   bytes32(field: string, maxBytes: number): Uint8Array {
     const length = this.u32(field);
     if (length > maxBytes) {
-      throw new GridPeerError('CODEC_OUT_OF_RANGE', `${this.what}: ${field} longer than ${maxBytes} bytes`, { field, length });
+      throw new GridPeerError('CODEC_OUT_OF_RANGE', `${this.what}: ${field} longer than ${maxBytes} bytes`, {
+        field,
+        length,
+      });
     }
     return this.fixed(length, field);
   }
@@ -176,9 +186,13 @@ export class Reader {
   /** Rejects leftover bytes, so one value has exactly one encoding. */
   end(): void {
     if (this.offset !== this.view.length) {
-      throw new GridPeerError('CODEC_TRAILING_BYTES', `${this.what}: ${this.view.length - this.offset} trailing bytes`, {
-        trailing: this.view.length - this.offset,
-      });
+      throw new GridPeerError(
+        'CODEC_TRAILING_BYTES',
+        `${this.what}: ${this.view.length - this.offset} trailing bytes`,
+        {
+          trailing: this.view.length - this.offset,
+        },
+      );
     }
   }
 }

@@ -85,7 +85,9 @@ export function verifyMerkleProof(leaf: Uint8Array, proof: readonly MerkleStep[]
   const scratch = Buffer.allocUnsafe(65);
   let running = merkleLeafHash(leaf);
   for (const step of proof) {
-    running = step.siblingOnLeft ? innerHash(step.sibling, running, scratch) : innerHash(running, step.sibling, scratch);
+    running = step.siblingOnLeft
+      ? innerHash(step.sibling, running, scratch)
+      : innerHash(running, step.sibling, scratch);
   }
   return bytesEqual(running, root);
 }

@@ -41,17 +41,31 @@ export function parseChainParams(config: Record<string, unknown>): ChainParams {
   try {
     const params: ChainParams = {
       chainId: parseUint(config['chainId'] ?? DEFAULT_CHAIN_PARAMS.chainId, 'chainId', 0xffffffff),
-      blockRewardMicro: parseMicro(config['blockRewardMicro'] ?? DEFAULT_CHAIN_PARAMS.blockRewardMicro, 'blockRewardMicro'),
+      blockRewardMicro: parseMicro(
+        config['blockRewardMicro'] ?? DEFAULT_CHAIN_PARAMS.blockRewardMicro,
+        'blockRewardMicro',
+      ),
       maxBlockBytes: parseUint(limits['maxBlockBytes'] ?? DEFAULT_CHAIN_PARAMS.maxBlockBytes, 'limits.maxBlockBytes'),
       maxBlockTxs: parseUint(limits['maxBlockTxs'] ?? DEFAULT_CHAIN_PARAMS.maxBlockTxs, 'limits.maxBlockTxs', 100_000),
-      maxFutureDriftMs: parseUint(limits['maxFutureDriftMs'] ?? DEFAULT_CHAIN_PARAMS.maxFutureDriftMs, 'limits.maxFutureDriftMs'),
-      medianTimeSpan: parseUint(limits['medianTimeSpan'] ?? DEFAULT_CHAIN_PARAMS.medianTimeSpan, 'limits.medianTimeSpan', 1000),
+      maxFutureDriftMs: parseUint(
+        limits['maxFutureDriftMs'] ?? DEFAULT_CHAIN_PARAMS.maxFutureDriftMs,
+        'limits.maxFutureDriftMs',
+      ),
+      medianTimeSpan: parseUint(
+        limits['medianTimeSpan'] ?? DEFAULT_CHAIN_PARAMS.medianTimeSpan,
+        'limits.medianTimeSpan',
+        1000,
+      ),
     };
     if (params.medianTimeSpan < 1) {
-      throw new GridPeerError('INVALID_CONFIG', 'limits.medianTimeSpan must be at least 1', { field: 'limits.medianTimeSpan' });
+      throw new GridPeerError('INVALID_CONFIG', 'limits.medianTimeSpan must be at least 1', {
+        field: 'limits.medianTimeSpan',
+      });
     }
     if (params.maxBlockTxs < 1) {
-      throw new GridPeerError('INVALID_CONFIG', 'limits.maxBlockTxs must be at least 1 (the reward)', { field: 'limits.maxBlockTxs' });
+      throw new GridPeerError('INVALID_CONFIG', 'limits.maxBlockTxs must be at least 1 (the reward)', {
+        field: 'limits.maxBlockTxs',
+      });
     }
     return Object.freeze(params);
   } catch (error) {

@@ -12,7 +12,7 @@
  */
 import { type Address, type Hash32, isAddress } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
-import { MAX_MONEY_MICRO } from '../units/index.js';
+import { inMoneyRange, MAX_MONEY_MICRO } from '../units/index.js';
 import { Reader, Writer } from './codec.js';
 import { merkleLeafHash, rootOfLeafHashes } from './merkle.js';
 
@@ -55,7 +55,9 @@ function decodeU64(bytes: Uint8Array): bigint {
 
 function entryLeafHash(key: string, value: Uint8Array): Hash32 {
   const keyBytes = Buffer.from(key, 'utf8');
-  return merkleLeafHash(new Writer(2 + keyBytes.length + value.length).u16(keyBytes.length).raw(keyBytes).raw(value).finish());
+  return merkleLeafHash(
+    new Writer(2 + keyBytes.length + value.length).u16(keyBytes.length).raw(keyBytes).raw(value).finish(),
+  );
 }
 
 /** Read access shared by states and overlays. */
@@ -120,7 +122,8 @@ export class LedgerState implements StateReader {
   accounts(): Array<{ address: Address; account: Account }> {
     const out: Array<{ address: Address; account: Account }> = [];
     for (const [key, value] of this.sortedEntries()) {
-      if (key.startsWith(ACCOUNT_PREFIX)) out.push({ address: key.slice(ACCOUNT_PREFIX.length), account: decodeAccount(value) });
+      if (key.startsWith(ACCOUNT_PREFIX))
+        out.push({ address: key.slice(ACCOUNT_PREFIX.length), account: decodeAccount(value) });
     }
     return out;
   }
@@ -230,6 +233,19 @@ export function genesisState(allocations: readonly Allocation[]): LedgerState {
   let supplyMicro = 0n;
   for (const { address, balanceMicro } of allocations) {
     if (!isAddress(address)) throw new GridPeerError('INVALID_ADDRESS', 'allocation address is malformed', { address });
+    // Allocations come from a genesis file (input): an amount outside the u64 money range, alone or summed into
+    // the supply, is bad input, not a broken state rule.
+    if (!inMoneyRange(balanceMicro) || supplyMicro + balanceMicro > MAX_MONEY_MICRO) {
+      throw new GridPeerError(
+        'INVALID_AMOUNT',
+        'allocation balanceMicro takes the supply outside [0, 2^64-1] micro-coins',
+        {
+          field: 'balanceMicro',
+          address,
+          value: balanceMicro.toString(),
+        },
+      );
+    }
     const previous = overlay.account(address);
     overlay.setAccount(address, { balanceMicro: previous.balanceMicro + balanceMicro, nonce: 0 });
     supplyMicro += balanceMicro;

@@ -169,10 +169,14 @@ export function txSender(tx: Transaction): Address | null {
  */
 export function decodeTx(bytes: Uint8Array): Transaction {
   if (bytes.length > MAX_TX_BYTES) {
-    throw new GridPeerError('CODEC_OUT_OF_RANGE', `transaction is ${bytes.length} bytes; the limit is ${MAX_TX_BYTES}`, {
-      field: 'tx',
-      length: bytes.length,
-    });
+    throw new GridPeerError(
+      'CODEC_OUT_OF_RANGE',
+      `transaction is ${bytes.length} bytes; the limit is ${MAX_TX_BYTES}`,
+      {
+        field: 'tx',
+        length: bytes.length,
+      },
+    );
   }
   const r = new Reader(bytes, 'transaction');
   const version = r.u8('version');

@@ -14,8 +14,8 @@ import {
   encodeTx,
   MAX_TX_BYTES,
   type RewardTx,
-  TX_VERSION,
   type Transaction,
+  TX_VERSION,
   txHash,
   txSender,
   verifyTxSignature,
@@ -38,7 +38,8 @@ export function checkTx(tx: Transaction, params: ChainParams, options: CheckOpti
     return invalid('TX_WRONG_CHAIN', `chainId is ${tx.chainId}; this network is ${params.chainId}`);
   }
   const sizeBytes = encodeTx(tx).length;
-  if (sizeBytes > MAX_TX_BYTES) return invalid('TX_TOO_LARGE', `transaction is ${sizeBytes} bytes; limit ${MAX_TX_BYTES}`);
+  if (sizeBytes > MAX_TX_BYTES)
+    return invalid('TX_TOO_LARGE', `transaction is ${sizeBytes} bytes; limit ${MAX_TX_BYTES}`);
   if (tx.kind === 'reward') return VALID;
   // [REJECT] a transfer must move coins or record energy; an empty one would only bump a nonce.
   if (tx.amountMicro === 0n && tx.energyWh === 0) {
@@ -120,14 +121,20 @@ export function checkHeaderContext(
   const medianMs = medianTimestampMs(recentTimestampsMs.length > 0 ? recentTimestampsMs : [parent.timestampMs]);
   if (header.timestampMs <= medianMs) {
     return locate(
-      invalid('BLOCK_TIME_TOO_OLD', `timestampMs ${header.timestampMs} is not after the median of recent blocks ${medianMs}`),
+      invalid(
+        'BLOCK_TIME_TOO_OLD',
+        `timestampMs ${header.timestampMs} is not after the median of recent blocks ${medianMs}`,
+      ),
       where,
     );
   }
   // [REJECT] and not too far ahead of this node's clock.
   if (header.timestampMs > nowMs + params.maxFutureDriftMs) {
     return locate(
-      invalid('BLOCK_TIME_TOO_NEW', `timestampMs ${header.timestampMs} is more than ${params.maxFutureDriftMs} ms ahead of ${nowMs}`),
+      invalid(
+        'BLOCK_TIME_TOO_NEW',
+        `timestampMs ${header.timestampMs} is more than ${params.maxFutureDriftMs} ms ahead of ${nowMs}`,
+      ),
       where,
     );
   }
@@ -183,9 +190,11 @@ export interface AppliedBlock {
 }
 
 function checkReward(reward: RewardTx, header: BlockHeader, feesMicro: bigint, params: ChainParams): ValidationResult {
-  if (reward.to !== header.miner) return invalid('BLOCK_BAD_REWARD', `reward goes to ${reward.to}, not the miner ${header.miner}`);
+  if (reward.to !== header.miner)
+    return invalid('BLOCK_BAD_REWARD', `reward goes to ${reward.to}, not the miner ${header.miner}`);
   // The reward's nonce is the block height, so rewards of different blocks never share a transaction id.
-  if (reward.nonce !== header.height) return invalid('BLOCK_BAD_REWARD', `reward nonce ${reward.nonce} is not the height`);
+  if (reward.nonce !== header.height)
+    return invalid('BLOCK_BAD_REWARD', `reward nonce ${reward.nonce} is not the height`);
   if (reward.timestampMs !== header.timestampMs) {
     return invalid('BLOCK_BAD_REWARD', 'reward timestamp differs from the block timestamp');
   }
@@ -193,16 +202,20 @@ function checkReward(reward: RewardTx, header: BlockHeader, feesMicro: bigint, p
   const expectedMicro = params.blockRewardMicro + feesMicro;
   // [REJECT] seed 000 Fig. A10: the miner earns the block reward, plus (our rule) the fees of the block.
   if (reward.amountMicro !== expectedMicro) {
-    return invalid('BLOCK_BAD_REWARD', `reward is ${reward.amountMicro} micro; block reward + fees = ${expectedMicro} micro`);
+    return invalid(
+      'BLOCK_BAD_REWARD',
+      `reward is ${reward.amountMicro} micro; block reward + fees = ${expectedMicro} micro`,
+    );
   }
   return VALID;
 }
 
 /**
- * The state transition of a whole block: every transaction in order, then the reward, then the state root
- * check. Assumes {@link checkBlock} passed.
+ * The state transition of a whole block: every transaction in order, then the reward and the new supply.
+ * Does not compare the state root (block templates use this to compute it); {@link applyBlock} does.
+ * Assumes {@link checkBlock} passed.
  */
-export function applyBlock(state: LedgerState, block: Block, params: ChainParams): AppliedBlock | ValidationFailure {
+export function executeBlock(state: LedgerState, block: Block, params: ChainParams): AppliedBlock | ValidationFailure {
   const { header, txs } = block;
   const where = { blockHeight: header.height, blockHash: toHex(headerHash(header)) };
   const overlay = new StateOverlay(state);
@@ -214,7 +227,8 @@ export function applyBlock(state: LedgerState, block: Block, params: ChainParams
     feesMicro += result.feeMicro;
   }
   const reward = txs[0];
-  if (reward?.kind !== 'reward') return locate(invalid('BLOCK_NO_REWARD', 'first transaction is not the reward'), where);
+  if (reward?.kind !== 'reward')
+    return locate(invalid('BLOCK_NO_REWARD', 'first transaction is not the reward'), where);
   const rewardCheck = checkReward(reward, header, feesMicro, params);
   if (!rewardCheck.ok) return locate(rewardCheck, { ...where, txIndex: 0 });
   const miner = overlay.account(header.miner);
@@ -226,10 +240,19 @@ export function applyBlock(state: LedgerState, block: Block, params: ChainParams
   if (supplyMicro > MAX_MONEY_MICRO) return locate(invalid('BLOCK_BAD_REWARD', 'total supply would overflow'), where);
   overlay.setSupplyMicro(supplyMicro);
   const changes = overlay.changes();
-  const next = state.apply(changes);
+  return { ok: true, state: state.apply(changes), changes, undo: state.undoFor(changes), feesMicro };
+}
+
+/** {@link executeBlock}, then the state root the miner committed to must be the one every node computes. */
+export function applyBlock(state: LedgerState, block: Block, params: ChainParams): AppliedBlock | ValidationFailure {
+  const executed = executeBlock(state, block, params);
+  if (!executed.ok) return executed;
   // [REJECT] every node re-executes the block and must reach the state root its miner committed to.
-  if (!bytesEqual(next.root(), header.stateRoot)) {
-    return locate(invalid('BLOCK_BAD_STATE_ROOT', 'stateRoot does not match the state after applying the block'), where);
+  if (!bytesEqual(executed.state.root(), block.header.stateRoot)) {
+    return locate(invalid('BLOCK_BAD_STATE_ROOT', 'stateRoot does not match the state after applying the block'), {
+      blockHeight: block.header.height,
+      blockHash: toHex(headerHash(block.header)),
+    });
   }
-  return { ok: true, state: next, changes, undo: state.undoFor(changes), feesMicro };
+  return executed;
 }

@@ -35,16 +35,23 @@ export function coinsToMicro(coins: bigint | number): bigint {
 export function parseCoinsToMicro(text: string, field = 'amount'): bigint {
   const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text.trim());
   if (!match) {
-    throw new GridPeerError('INVALID_AMOUNT', `${field} must be a non-negative decimal coin amount with at most 6 decimals`, {
-      field,
-      value: text,
-    });
+    throw new GridPeerError(
+      'INVALID_AMOUNT',
+      `${field} must be a non-negative decimal coin amount with at most 6 decimals`,
+      {
+        field,
+        value: text,
+      },
+    );
   }
   const whole = BigInt(match[1] ?? '0');
   const fraction = BigInt((match[2] ?? '').padEnd(6, '0'));
   const micro = whole * MICRO_PER_COIN + fraction;
   if (!inMoneyRange(micro)) {
-    throw new GridPeerError('INVALID_AMOUNT', `${field} exceeds the largest representable amount`, { field, value: text });
+    throw new GridPeerError('INVALID_AMOUNT', `${field} exceeds the largest representable amount`, {
+      field,
+      value: text,
+    });
   }
   return micro;
 }
@@ -68,13 +75,20 @@ export function parseMicro(value: unknown, field: string): bigint {
   else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) micro = BigInt(value);
   else if (typeof value === 'bigint') micro = value;
   else {
-    throw new GridPeerError('INVALID_AMOUNT', `${field} must be a non-negative integer of micro-coins (decimal string)`, {
+    throw new GridPeerError(
+      'INVALID_AMOUNT',
+      `${field} must be a non-negative integer of micro-coins (decimal string)`,
+      {
+        field,
+        value: String(value),
+      },
+    );
+  }
+  if (!inMoneyRange(micro)) {
+    throw new GridPeerError('INVALID_AMOUNT', `${field} is outside [0, 2^64-1] micro-coins`, {
       field,
       value: String(value),
     });
-  }
-  if (!inMoneyRange(micro)) {
-    throw new GridPeerError('INVALID_AMOUNT', `${field} is outside [0, 2^64-1] micro-coins`, { field, value: String(value) });
   }
   return micro;
 }
@@ -86,7 +100,10 @@ export function parseMicro(value: unknown, field: string): bigint {
 export function parseUint(value: unknown, field: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > max) {
-    throw new GridPeerError('INVALID_ARGUMENT', `${field} must be an integer in [0, ${max}]`, { field, value: String(value) });
+    throw new GridPeerError('INVALID_ARGUMENT', `${field} must be an integer in [0, ${max}]`, {
+      field,
+      value: String(value),
+    });
   }
   return n;
 }

@@ -105,7 +105,8 @@ export class PowConsensus implements Consensus {
   nextBits(ctx: ConsensusContext): number {
     const height = ctx.parent.height + 1;
     const n = this.params.retargetEveryBlocks;
-    if (height % n !== 0 || height <= n) return ctx.parent.bits;
+    // The window starts at height - 1 - n; it must start above genesis (for n = 1, `height > n` alone allows 0).
+    if (height % n !== 0 || height - 1 - n < 1) return ctx.parent.bits;
     const first = ctx.ancestor(height - 1 - n);
     if (!first) return ctx.parent.bits;
     const expectedMs = BigInt(n * this.params.targetBlockIntervalMs);
@@ -124,7 +125,10 @@ export class PowConsensus implements Consensus {
     const expected = this.nextBits(ctx);
     // [REJECT] the difficulty is not the miner's choice: every node derives it from the chain's timestamps.
     if (header.bits !== expected) {
-      return invalid('BLOCK_BAD_DIFFICULTY', `bits 0x${header.bits.toString(16)}; the retarget rule requires 0x${expected.toString(16)}`);
+      return invalid(
+        'BLOCK_BAD_DIFFICULTY',
+        `bits 0x${header.bits.toString(16)}; the retarget rule requires 0x${expected.toString(16)}`,
+      );
     }
     return VALID;
   }
@@ -141,7 +145,10 @@ export class PowConsensus implements Consensus {
     const hash = headerHash(header);
     // [REJECT] seed 000 §2.2: the header hash must be below the target (start with the required zero bits).
     if (!hashMeetsTarget(hash, target)) {
-      return invalid('BLOCK_BAD_POW', `hash ${toHex(hash)} is not below the target ${target.toString(16).padStart(64, '0')}`);
+      return invalid(
+        'BLOCK_BAD_POW',
+        `hash ${toHex(hash)} is not below the target ${target.toString(16).padStart(64, '0')}`,
+      );
     }
     return VALID;
   }

@@ -125,7 +125,14 @@ export class PowWorkerPool {
               const onError = (error: Error) => {
                 worker.off('message', onMessage);
                 Atomics.store(stop, 0, 1);
-                reject(new GridPeerError('WORKER_FAILED', `PoW worker ${index} failed: ${error.message}`, {}, { cause: error }));
+                reject(
+                  new GridPeerError(
+                    'WORKER_FAILED',
+                    `PoW worker ${index} failed: ${error.message}`,
+                    {},
+                    { cause: error },
+                  ),
+                );
               };
               worker.on('message', onMessage);
               worker.once('error', onError);

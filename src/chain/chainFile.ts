@@ -1,0 +1,89 @@
+/**
+ * @module chain/chainFile
+ * The exported chain: a JSON document with the genesis configuration and every canonical block in its JSON
+ * view (`gridpeer chain export`, `gridpeer chain verify`, and the seeds' `get_chain` payload). Blocks are
+ * rebuilt from their fields, never from a stored hash, so an edited field always changes what is verified; the
+ * `hash` each block records is compared with the recomputed one to name the edited block.
+ */
+import type { Consensus } from '../consensus/index.js';
+import { GridPeerError } from '../errors/index.js';
+import { type Block, type BlockJson, blockFromJSON, blockHashHex, blockToJSON } from '../ledger/block.js';
+import { type GenesisConfig, genesisConfigToJSON, parseGenesisConfig } from './genesis.js';
+import { type VerifyChainResult, verifyChain } from './verifyChain.js';
+
+export const CHAIN_FILE_FORMAT = 'gridpeer-chain/1';
+
+export interface ChainFile {
+  format: typeof CHAIN_FILE_FORMAT;
+  genesis: Record<string, unknown>;
+  height: number;
+  headHash: string;
+  blocks: BlockJson[];
+}
+
+export function chainToFile(config: GenesisConfig, blocks: readonly Block[]): ChainFile {
+  const last = blocks[blocks.length - 1];
+  return {
+    format: CHAIN_FILE_FORMAT,
+    genesis: genesisConfigToJSON(config),
+    height: blocks.length - 1,
+    headHash: last ? blockHashHex(last) : '',
+    blocks: blocks.map(blockToJSON),
+  };
+}
+
+export interface ParsedChainFile {
+  readonly config: GenesisConfig;
+  readonly blocks: Block[];
+  /** The `hash` each block records in the file. */
+  readonly recordedHashes: string[];
+}
+
+/**
+ * Reads a chain file's structure (not its validity).
+ * @throws GridPeerError INVALID_CHAIN_FILE naming the field (for example `blocks[3].txs[1].amountMicro`).
+ */
+export function parseChainFile(value: unknown): ParsedChainFile {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new GridPeerError('INVALID_CHAIN_FILE', 'a chain file is a JSON object', { field: '' });
+  }
+  const json = value as Record<string, unknown>;
+  if (json['format'] !== CHAIN_FILE_FORMAT) {
+    throw new GridPeerError('INVALID_CHAIN_FILE', `format must be "${CHAIN_FILE_FORMAT}"`, { field: 'format' });
+  }
+  const config = rethrowAt('genesis', () => parseGenesisConfig(json['genesis']));
+  const blocksJson = json['blocks'];
+  if (!Array.isArray(blocksJson))
+    throw new GridPeerError('INVALID_CHAIN_FILE', 'blocks must be an array', { field: 'blocks' });
+  const blocks = blocksJson.map((blockJson, i) => rethrowAt(`blocks[${i}]`, () => blockFromJSON(blockJson)));
+  const recordedHashes = blocksJson.map((blockJson) =>
+    String((blockJson as Record<string, unknown> | null)?.['hash'] ?? ''),
+  );
+  return { config, blocks, recordedHashes };
+}
+
+function rethrowAt<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof GridPeerError) {
+      const field = typeof error.details['field'] === 'string' ? `${prefix}.${error.details['field']}` : prefix;
+      throw new GridPeerError(
+        'INVALID_CHAIN_FILE',
+        `${field}: ${error.message}`,
+        { ...error.details, field },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Verifies a parsed chain file: every rule, block by block, plus the hash each block records. */
+export function verifyChainFile(
+  parsed: ParsedChainFile,
+  consensus: Consensus,
+  options: { nowMs: number; expectedHeadHash?: string },
+): VerifyChainResult {
+  return verifyChain(parsed.config, consensus, parsed.blocks, { ...options, recordedHashes: parsed.recordedHashes });
+}

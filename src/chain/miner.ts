@@ -1,0 +1,77 @@
+/**
+ * @module chain/miner
+ * The mining loop (seed 000 §3: "each node also acts as a miner… a miner notifies his neighbors when he has
+ * successfully mined a new block… and immediately starts working on the next block"): template from the
+ * mempool → seal → import. A head that arrives from elsewhere while sealing aborts the search at once, since
+ * the block being sealed could no longer extend the best chain.
+ */
+import type { Address } from '../crypto/index.js';
+import type { Chain, HeadEvent, ImportResult } from './chain.js';
+
+export interface MinedBlock extends ImportResult {
+  /** Milliseconds from template to import. */
+  readonly elapsedMs: number;
+  readonly txCount: number;
+}
+
+export class Miner {
+  private running: AbortController | undefined;
+
+  constructor(
+    private readonly chain: Chain,
+    readonly minerAddress: Address,
+  ) {}
+
+  /**
+   * Mines one block on the current head.
+   * @returns the import result, or `null` when another head arrived first or `signal` aborted.
+   */
+  async mineBlock(signal?: AbortSignal): Promise<MinedBlock | null> {
+    const startedMs = performance.now();
+    const template = this.chain.buildTemplate(this.minerAddress);
+    const parentHash = this.chain.head.hash;
+    const controller = new AbortController();
+    const onHead = (event: HeadEvent) => {
+      if (event.hash !== parentHash) controller.abort();
+    };
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.chain.on('head', onHead);
+    try {
+      if (signal?.aborted || this.chain.head.hash !== parentHash) return null;
+      const header = await this.chain.consensus.seal(template.header, { signal: controller.signal });
+      if (!header) return null;
+      const result = await this.chain.importBlock({ header, txs: template.txs });
+      return { ...result, elapsedMs: performance.now() - startedMs, txCount: template.txs.length };
+    } finally {
+      this.chain.off('head', onHead);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Mines until `count` blocks of ours became the head (or `signal` aborts), reporting each. */
+  async mineBlocks(count: number, onBlock?: (block: MinedBlock) => void, signal?: AbortSignal): Promise<MinedBlock[]> {
+    const mined: MinedBlock[] = [];
+    while (mined.length < count && !signal?.aborted) {
+      const block = await this.mineBlock(signal);
+      if (block?.status === 'head') {
+        mined.push(block);
+        onBlock?.(block);
+      }
+    }
+    return mined;
+  }
+
+  /** Mines continuously until {@link stop}. */
+  start(onBlock?: (block: MinedBlock) => void): void {
+    if (this.running) return;
+    const controller = new AbortController();
+    this.running = controller;
+    void this.mineBlocks(Number.POSITIVE_INFINITY, onBlock, controller.signal);
+  }
+
+  stop(): void {
+    this.running?.abort();
+    this.running = undefined;
+  }
+}

@@ -1,0 +1,234 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import type { Chain } from '../../chain/chain.js';
+import { chainToFile, parseChainFile, verifyChainFile } from '../../chain/chainFile.js';
+import { devGenesisJson, type GenesisConfig, genesisConfigToJSON, parseGenesisConfig } from '../../chain/genesis.js';
+import { Miner } from '../../chain/miner.js';
+import { createConsensus } from '../../consensus/create.js';
+import { type Address, addressToBytes, toHex } from '../../crypto/index.js';
+import { GridPeerError } from '../../errors/index.js';
+import type { Allocation } from '../../ledger/state.js';
+import { readKeyFile } from '../../node/keyFile.js';
+import { openLocalChain } from '../../node/localChain.js';
+import { formatMicroAsCoins, parseCoinsToMicro } from '../../units/index.js';
+import { EXIT_FAILED, parseIntFlag, print, printError, runCommand } from '../output.js';
+
+export const DEFAULT_DATA_DIR = '.gridpeer';
+
+function dataDirOf(options: { dataDir?: string }): string {
+  return options.dataDir ?? process.env['GRIDPEER_DATA_DIR'] ?? DEFAULT_DATA_DIR;
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new GridPeerError('FILE_NOT_FOUND', `cannot read ${what} ${path}`, { path });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GridPeerError('INVALID_ARGUMENT', `${what} ${path} is not valid JSON: ${(error as Error).message}`, {
+      path,
+    });
+  }
+}
+
+/** `--alloc gp…=COINS`, repeatable. */
+function parseAlloc(values: readonly string[]): Allocation[] {
+  return values.map((value) => {
+    const [address, coins] = value.split('=');
+    addressToBytes(address, '--alloc address');
+    if (coins === undefined) {
+      throw new GridPeerError('INVALID_ARGUMENT', '--alloc takes ADDRESS=COINS', { field: '--alloc', value });
+    }
+    return { address: address as Address, balanceMicro: parseCoinsToMicro(coins, '--alloc coins') };
+  });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function genesisFromOptions(options: { genesis?: string; alloc: string[]; difficulty?: string }): GenesisConfig {
+  if (options.genesis) {
+    if (options.alloc.length > 0 || options.difficulty) {
+      throw new GridPeerError(
+        'INVALID_ARGUMENT',
+        '--alloc and --difficulty apply to the embedded devnet, not to --genesis',
+        {
+          field: '--genesis',
+        },
+      );
+    }
+    return parseGenesisConfig(readJsonFile(options.genesis, 'genesis file'));
+  }
+  const json = devGenesisJson(parseAlloc(options.alloc));
+  if (options.difficulty) {
+    const bits = parseIntFlag(options.difficulty, '--difficulty', 1, 64);
+    const consensus = json['consensus'] as Record<string, unknown>;
+    consensus['initialDifficultyBits'] = bits;
+    consensus['minDifficultyBits'] = Math.min(bits, Number(consensus['minDifficultyBits']));
+  }
+  return parseGenesisConfig(json);
+}
+
+async function withChain<T>(
+  dataDir: string,
+  extra: { miningThreads?: number; genesis?: GenesisConfig },
+  body: (chain: Chain) => Promise<T>,
+): Promise<T> {
+  const chain = await openLocalChain({ dataDir, ...extra });
+  try {
+    return await body(chain);
+  } finally {
+    await chain.close();
+  }
+}
+
+function describeHead(chain: Chain): string {
+  return `height ${chain.height}, head ${chain.head.hash}`;
+}
+
+export function registerChainCommands(program: Command): void {
+  const chain = program.command('chain').description('the ledger in a data directory: create, mine, export, verify');
+
+  chain
+    .command('init')
+    .description('create a chain in the data directory from --genesis, or from the embedded devnet configuration')
+    .option('--data-dir <dir>', 'node data directory (default $GRIDPEER_DATA_DIR or .gridpeer)')
+    .option('--genesis <file>', 'genesis configuration JSON (see `chain genesis`)')
+    .option('--alloc <address=coins>', 'devnet: starting balance for an address (repeatable)', collect, [])
+    .option('--difficulty <bits>', 'devnet: initial PoW difficulty in leading zero bits (default 16)')
+    .action((options: { dataDir?: string; genesis?: string; alloc: string[]; difficulty?: string }) =>
+      runCommand(async () => {
+        const genesis = genesisFromOptions(options);
+        const dataDir = dataDirOf(options);
+        await withChain(dataDir, { genesis }, async (opened) => {
+          print(`chain "${genesis.name}" (chainId ${genesis.params.chainId}) in ${dataDir}`);
+          print(`genesis ${opened.genesisHash}`);
+          print(describeHead(opened));
+        });
+        return 0;
+      }),
+    );
+
+  chain
+    .command('genesis')
+    .description('write the embedded devnet genesis configuration, to edit and pass to `chain init --genesis`')
+    .requiredOption('--out <file>', 'where to write it')
+    .option('--alloc <address=coins>', 'starting balance for an address (repeatable)', collect, [])
+    .action((options: { out: string; alloc: string[] }) =>
+      runCommand(async () => {
+        const config = parseGenesisConfig(devGenesisJson(parseAlloc(options.alloc)));
+        writeFileSync(options.out, `${JSON.stringify(genesisConfigToJSON(config), null, 2)}\n`);
+        print(options.out);
+        return 0;
+      }),
+    );
+
+  chain
+    .command('mine')
+    .description('mine blocks on the chain in the data directory (transactions come from its mempool)')
+    .requiredOption('--blocks <n>', 'how many blocks to mine')
+    .option('--data-dir <dir>', 'node data directory')
+    .option('--miner <address>', 'address that receives the rewards')
+    .option('--key <file>', 'key file whose address receives the rewards')
+    .option('--threads <n>', 'PoW threads (default: one per core)')
+    .action((options: { blocks: string; dataDir?: string; miner?: string; key?: string; threads?: string }) =>
+      runCommand(async () => {
+        const count = parseIntFlag(options.blocks, '--blocks', 1, 1_000_000);
+        const threads = options.threads ? parseIntFlag(options.threads, '--threads', 0, 256) : availableParallelism();
+        if (options.miner && options.key) {
+          throw new GridPeerError('INVALID_ARGUMENT', 'give --miner or --key, not both', { field: '--miner' });
+        }
+        let miner: Address;
+        if (options.key) miner = readKeyFile(options.key).address;
+        else if (options.miner) {
+          addressToBytes(options.miner, '--miner');
+          miner = options.miner;
+        } else {
+          throw new GridPeerError('INVALID_ARGUMENT', 'give --miner ADDRESS or --key FILE for the rewards', {
+            field: '--miner',
+          });
+        }
+        await withChain(dataDirOf(options), { miningThreads: threads }, async (opened) => {
+          const started = performance.now();
+          let done = 0;
+          await new Miner(opened, miner).mineBlocks(count, (block) => {
+            done++;
+            print(
+              `[${done}/${count}] block ${block.height} ${block.hash}  txs ${block.txCount}  ${(block.elapsedMs / 1000).toFixed(2)} s`,
+            );
+          });
+          const seconds = (performance.now() - started) / 1000;
+          print(`${count} blocks in ${seconds.toFixed(2)} s; ${describeHead(opened)}`);
+          print(`miner ${miner} balance ${formatMicroAsCoins(opened.state.account(miner).balanceMicro)} coins`);
+        });
+        return 0;
+      }),
+    );
+
+  chain
+    .command('status')
+    .description('head, height, supply and accounts of the chain in the data directory')
+    .option('--data-dir <dir>', 'node data directory')
+    .action((options: { dataDir?: string }) =>
+      runCommand(async () => {
+        await withChain(dataDirOf(options), {}, async (opened) => {
+          print(`network ${opened.genesis.name} chainId ${opened.params.chainId} genesis ${opened.genesisHash}`);
+          print(describeHead(opened));
+          print(`state root ${toHex(opened.state.root())}`);
+          print(`supply ${formatMicroAsCoins(opened.state.supplyMicro())} coins`);
+          for (const { address, account } of opened.state.accounts()) {
+            print(
+              `  ${address}  ${formatMicroAsCoins(account.balanceMicro).padStart(14)} coins  nonce ${account.nonce}`,
+            );
+          }
+        });
+        return 0;
+      }),
+    );
+
+  chain
+    .command('export')
+    .description('write the canonical chain with its genesis configuration as JSON')
+    .requiredOption('--out <file>', 'output file')
+    .option('--data-dir <dir>', 'node data directory')
+    .action((options: { out: string; dataDir?: string }) =>
+      runCommand(async () => {
+        await withChain(dataDirOf(options), {}, async (opened) => {
+          const file = chainToFile(opened.genesis, await opened.getCanonicalBlocks());
+          writeFileSync(options.out, `${JSON.stringify(file, null, 1)}\n`);
+          print(`wrote ${file.blocks.length} blocks (height ${file.height}, head ${file.headHash}) to ${options.out}`);
+        });
+        return 0;
+      }),
+    );
+
+  chain
+    .command('verify <file>')
+    .description('verify an exported chain from genesis; exit 0 when valid, 1 naming the first bad block and rule')
+    .option('--head <hash>', 'the head hash you trust; a chain ending elsewhere fails')
+    .action((file: string, options: { head?: string }) =>
+      runCommand(async () => {
+        const parsed = parseChainFile(readJsonFile(file, 'chain file'));
+        const consensus = createConsensus(parsed.config.consensus as Record<string, unknown>, { pow: { workers: 0 } });
+        const result = verifyChainFile(parsed, consensus, {
+          nowMs: Date.now(),
+          ...(options.head ? { expectedHeadHash: options.head } : {}),
+        });
+        await consensus.close();
+        if (result.ok) {
+          print(`valid: ${result.height + 1} blocks, head ${result.headHash}`);
+          return 0;
+        }
+        const tx = result.txIndex === undefined ? '' : `, transaction ${result.txIndex}`;
+        printError(`invalid: block ${result.blockHeight} (${result.blockHash})${tx}: ${result.code}: ${result.reason}`);
+        printError(`blocks 0..${result.validHeight} are valid`);
+        return EXIT_FAILED;
+      }),
+    );
+}

@@ -1,0 +1,36 @@
+/**
+ * The `gridpeer` command line (MISSION U3). Every command reports errors as `error CODE: message` and exits
+ * 0 (ok), 1 (ran and found a problem), 2 (bad input) or 3 (unexpected).
+ */
+import { Command } from 'commander';
+import { registerChainCommands } from './commands/chain.js';
+import { registerKeysCommands } from './commands/keys.js';
+import { registerStartCommand } from './commands/start.js';
+import { EXIT_BAD_INPUT } from './output.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('gridpeer')
+    .description(
+      'GridPeer: peer-to-peer energy trading in residential microgrids on a blockchain no single party controls',
+    )
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerKeysCommands(program);
+  registerChainCommands(program);
+  registerStartCommand(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    const code = (error as { exitCode?: number; code?: string }).code;
+    // commander signals help and version as exits with code 0; usage errors (unknown flag, missing value) as 1.
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return;
+    process.exitCode = EXIT_BAD_INPUT;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * @module node/localChain
+ * Composition root for a chain in a data directory: LevelDB store + the configured consensus engine +
+ * parallel signature verification. The CLI and (later) the network node open chains only through here.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Chain } from '../chain/chain.js';
+import type { GenesisConfig } from '../chain/genesis.js';
+import type { MempoolOptions } from '../chain/mempool.js';
+import { ParallelSignatureVerifier } from '../chain/verifier.js';
+import { createConsensus } from '../consensus/create.js';
+import { LevelChainStore } from '../store/level.js';
+import type { Clock } from '../units/time.js';
+
+export interface OpenLocalChainOptions {
+  readonly dataDir: string;
+  /** Needed only to create a new chain; an existing one reads its configuration from the store. */
+  readonly genesis?: GenesisConfig;
+  /** PoW search threads (default: one per core; 0 = on the main thread). */
+  readonly miningThreads?: number;
+  /** Signature verification threads for block import (default: one per core). */
+  readonly verifyThreads?: number;
+  /** fsync every block (default true). */
+  readonly sync?: boolean;
+  readonly clock?: Clock;
+  readonly mempool?: MempoolOptions;
+}
+
+/** Path of the chain database inside a node data directory. */
+export function chainDbPath(dataDir: string): string {
+  return join(dataDir, 'chain');
+}
+
+export async function openLocalChain(options: OpenLocalChainOptions): Promise<Chain> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const store = await LevelChainStore.open(
+    chainDbPath(options.dataDir),
+    options.sync === undefined ? {} : { sync: options.sync },
+  );
+  try {
+    return await Chain.open({
+      store,
+      ...(options.genesis ? { genesis: options.genesis } : {}),
+      createConsensus: (section) =>
+        createConsensus(
+          section,
+          options.miningThreads === undefined ? {} : { pow: { workers: options.miningThreads } },
+        ),
+      verifier: new ParallelSignatureVerifier(options.verifyThreads),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.mempool ? { mempool: options.mempool } : {}),
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
