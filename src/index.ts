@@ -7,6 +7,7 @@ export * from './chain/genesis.js';
 export * from './chain/mempool.js';
 export * from './chain/miner.js';
 export * from './chain/store.js';
+export * from './chain/txProof.js';
 export * from './chain/verifier.js';
 export * from './chain/verifyChain.js';
 export * from './consensus/create.js';

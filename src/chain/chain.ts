@@ -239,6 +239,19 @@ export class Chain extends EventEmitter<ChainEvents> {
     return blocks;
   }
 
+  /**
+   * Finds a transaction in the canonical chain, newest block first (a linear scan: an index of transaction
+   * hashes comes with the API).
+   */
+  async findTransaction(hash: string): Promise<{ block: Block; txIndex: number } | undefined> {
+    for (let height = this.height; height >= 1; height--) {
+      const block = await this.getBlockByHeight(height);
+      const txIndex = block?.txs.findIndex((tx) => txHashHex(tx) === hash) ?? -1;
+      if (block && txIndex >= 0) return { block, txIndex };
+    }
+    return undefined;
+  }
+
   /** Ancestor of `entry` at `height`, on `entry`'s own branch. */
   private ancestorOf(entry: BlockIndexEntry, height: number): BlockIndexEntry | undefined {
     if (height > entry.header.height || height < 0) return undefined;

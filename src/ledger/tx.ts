@@ -235,7 +235,7 @@ export interface CreateTransferParameters {
 /**
  * Builds and signs a transfer from `sender`.
  * @example
- * const tx = createTransfer({ chainId: 1337, to: bob.address, amountMicro: 500_000n, nonce: 0, timestampMs: Date.now() }, alice);
+ * const tx = createTransfer({ chainId: 1337, to: bob.address, amountMicro: 500_000n, nonce: 0, timestampMs: clock.nowMs() }, alice);
  */
 export function createTransfer(params: CreateTransferParameters, sender: KeyPair): TransferTx {
   addressToBytes(params.to, 'to');

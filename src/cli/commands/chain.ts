@@ -5,8 +5,9 @@ import type { Chain } from '../../chain/chain.js';
 import { chainToFile, parseChainFile, verifyChainFile } from '../../chain/chainFile.js';
 import { devGenesisJson, type GenesisConfig, genesisConfigToJSON, parseGenesisConfig } from '../../chain/genesis.js';
 import { Miner } from '../../chain/miner.js';
+import { buildTxProof, verifyTxProof } from '../../chain/txProof.js';
 import { createConsensus } from '../../consensus/create.js';
-import { type Address, addressToBytes, toHex } from '../../crypto/index.js';
+import { type Address, addressToBytes, fromHex, toHex } from '../../crypto/index.js';
 import { GridPeerError } from '../../errors/index.js';
 import type { Allocation } from '../../ledger/state.js';
 import { readKeyFile } from '../../node/keyFile.js';
@@ -204,6 +205,49 @@ export function registerChainCommands(program: Command): void {
           writeFileSync(options.out, `${JSON.stringify(file, null, 1)}\n`);
           print(`wrote ${file.blocks.length} blocks (height ${file.height}, head ${file.headHash}) to ${options.out}`);
         });
+        return 0;
+      }),
+    );
+
+  chain
+    .command('proof <txHash>')
+    .description('print an inclusion proof (header + Merkle path) for a transaction of the canonical chain')
+    .option('--data-dir <dir>', 'node data directory')
+    .option('--out <file>', 'write the proof here instead of printing it')
+    .action((hash: string, options: { dataDir?: string; out?: string }) =>
+      runCommand(async () => {
+        fromHex(hash, 'txHash', 32);
+        await withChain(dataDirOf(options), {}, async (opened) => {
+          const found = await opened.findTransaction(hash.toLowerCase().replace(/^0x/, ''));
+          if (!found)
+            throw new GridPeerError('TX_NOT_FOUND', `transaction ${hash} is not in the canonical chain`, {
+              txHash: hash,
+            });
+          const proof = buildTxProof(found.block, hash.toLowerCase().replace(/^0x/, ''));
+          const text = `${JSON.stringify(proof, null, 2)}\n`;
+          if (options.out) writeFileSync(options.out, text);
+          else process.stdout.write(text);
+        });
+        return 0;
+      }),
+    );
+
+  chain
+    .command('check-proof <file>')
+    .description('check an inclusion proof: exit 0 when the transaction is in the block the proof names')
+    .action((file: string) =>
+      runCommand(async () => {
+        const verdict = verifyTxProof(readJsonFile(file, 'proof file'));
+        if (!verdict.ok) {
+          printError(`invalid proof: ${verdict.code}: ${verdict.reason}`);
+          return EXIT_FAILED;
+        }
+        const proof = readJsonFile(file, 'proof file') as {
+          txHash: string;
+          blockHash: string;
+          header: { height: number };
+        };
+        print(`valid: transaction ${proof.txHash} is in block ${proof.header.height} (${proof.blockHash})`);
         return 0;
       }),
     );
