@@ -6,6 +6,7 @@ import { chainToFile, parseChainFile, verifyChainFile } from '../../chain/chainF
 import { devGenesisJson, type GenesisConfig, genesisConfigToJSON, parseGenesisConfig } from '../../chain/genesis.js';
 import { Miner } from '../../chain/miner.js';
 import { buildTxProof, verifyTxProof } from '../../chain/txProof.js';
+import { type VerifyChainResult, verifyChain } from '../../chain/verifyChain.js';
 import { createConsensus } from '../../consensus/create.js';
 import { type Address, addressToBytes, fromHex, toHex } from '../../crypto/index.js';
 import { GridPeerError } from '../../errors/index.js';
@@ -253,6 +254,26 @@ export function registerChainCommands(program: Command): void {
     );
 
   chain
+    .command('check')
+    .description('replay the chain stored in the data directory from genesis; exit 0 when every block is valid')
+    .option('--data-dir <dir>', 'node data directory')
+    .action((options: { dataDir?: string }) =>
+      runCommand(async () => {
+        return withChain(dataDirOf(options), {}, async (opened) => {
+          const consensus = createConsensus(opened.genesis.consensus as Record<string, unknown>, {
+            pow: { workers: 0 },
+          });
+          const result = verifyChain(opened.genesis, consensus, await opened.getCanonicalBlocks(), {
+            nowMs: Date.now(),
+            expectedHeadHash: opened.head.hash,
+          });
+          await consensus.close();
+          return reportVerdict(result);
+        });
+      }),
+    );
+
+  chain
     .command('verify <file>')
     .description('verify an exported chain from genesis; exit 0 when valid, 1 naming the first bad block and rule')
     .option('--head <hash>', 'the head hash you trust; a chain ending elsewhere fails')
@@ -265,14 +286,18 @@ export function registerChainCommands(program: Command): void {
           ...(options.head ? { expectedHeadHash: options.head } : {}),
         });
         await consensus.close();
-        if (result.ok) {
-          print(`valid: ${result.height + 1} blocks, head ${result.headHash}`);
-          return 0;
-        }
-        const tx = result.txIndex === undefined ? '' : `, transaction ${result.txIndex}`;
-        printError(`invalid: block ${result.blockHeight} (${result.blockHash})${tx}: ${result.code}: ${result.reason}`);
-        printError(`blocks 0..${result.validHeight} are valid`);
-        return EXIT_FAILED;
+        return reportVerdict(result);
       }),
     );
+}
+
+function reportVerdict(result: VerifyChainResult): number {
+  if (result.ok) {
+    print(`valid: ${result.height + 1} blocks, head ${result.headHash}`);
+    return 0;
+  }
+  const tx = result.txIndex === undefined ? '' : `, transaction ${result.txIndex}`;
+  printError(`invalid: block ${result.blockHeight} (${result.blockHash})${tx}: ${result.code}: ${result.reason}`);
+  printError(`blocks 0..${result.validHeight} are valid`);
+  return EXIT_FAILED;
 }
