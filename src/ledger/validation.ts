@@ -199,6 +199,10 @@ function checkReward(reward: RewardTx, header: BlockHeader, feesMicro: bigint, p
     return invalid('BLOCK_BAD_REWARD', 'reward timestamp differs from the block timestamp');
   }
   if (reward.feeMicro !== 0n) return invalid('BLOCK_BAD_REWARD', 'a reward pays no fee');
+  // A reward has no sender: its key and signature fields are zero, so a miner cannot hide data in them.
+  if (reward.senderPublicKey.some((byte) => byte !== 0) || reward.signature.some((byte) => byte !== 0)) {
+    return invalid('BLOCK_BAD_REWARD', 'a reward carries a zero sender key and a zero signature');
+  }
   const expectedMicro = params.blockRewardMicro + feesMicro;
   // [REJECT] seed 000 Fig. A10: the miner earns the block reward, plus (our rule) the fees of the block.
   if (reward.amountMicro !== expectedMicro) {

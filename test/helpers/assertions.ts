@@ -28,3 +28,23 @@ export function assertRejects(result: Outcome, code: string): void {
 export function assertValid(result: Outcome): void {
   assert.equal(result.ok, true, result.ok ? '' : `${result.code}: ${result.reason}`);
 }
+
+/**
+ * A structural copy where every byte array (Buffer or Uint8Array) becomes a plain Uint8Array, so values built
+ * from hashes (Buffers from node:crypto) compare equal to decoded ones (Uint8Arrays) with deepStrictEqual.
+ */
+export function plain(value: unknown): unknown {
+  if (value instanceof Uint8Array) return new Uint8Array(value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = plain(inner);
+    return out;
+  }
+  return value;
+}
+
+/** deepStrictEqual after {@link plain}: same fields, same bytes, same bigint/number types. */
+export function assertSameValue(actual: unknown, expected: unknown, message?: string): void {
+  assert.deepStrictEqual(plain(actual), plain(expected), message);
+}

@@ -13,7 +13,7 @@ import { merkleRoot } from '../../src/ledger/merkle.js';
 import { type ChainParams, DEFAULT_CHAIN_PARAMS } from '../../src/ledger/params.js';
 import { type Allocation, genesisState, type LedgerState, StateOverlay } from '../../src/ledger/state.js';
 import { createReward, createTransfer, type Transaction, type TransferTx } from '../../src/ledger/tx.js';
-import { applyTx } from '../../src/ledger/validation.js';
+import { applyTx, checkTx } from '../../src/ledger/validation.js';
 import { coinsToMicro } from '../../src/units/index.js';
 
 /** 2023-11-14T22:13:20Z: a fixed genesis time so every run builds the same bytes. */
@@ -113,7 +113,7 @@ export interface AssembleOptions {
 
 /**
  * Builds an unsealed block on `parent` from candidate transactions, skipping those that fail `applyTx` (what a
- * miner does with its mempool). Nonce 0; seal it with {@link PowConsensus.seal}.
+ * miner does with its mempool; `checkTx` failures are skipped too). Nonce 0; seal it with {@link PowConsensus.seal}.
  */
 export function assembleBlock(
   parent: BlockHeader,
@@ -128,6 +128,11 @@ export function assembleBlock(
   const rejected: { tx: Transaction; code: string }[] = [];
   let feesMicro = 0n;
   for (const tx of candidates) {
+    const check = checkTx(tx, params);
+    if (!check.ok) {
+      rejected.push({ tx, code: check.code });
+      continue;
+    }
     const result = applyTx(overlay, tx, options.timestampMs, params);
     if (result.ok) {
       included.push(tx);

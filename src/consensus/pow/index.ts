@@ -162,7 +162,7 @@ export class PowConsensus implements Consensus {
     const bytes = encodeHeader({ ...header, nonce: 0n });
     let nonce: bigint | null;
     if (this.options.workers === 0) {
-      nonce = mineOnThisThread(bytes, targetBytes, options.signal);
+      nonce = await mineOnThisThread(bytes, targetBytes, options.signal);
     } else {
       this.pool ??= new PowWorkerPool(this.options.workers === undefined ? {} : { workers: this.options.workers });
       const found = await this.pool.search(bytes, HEADER_NONCE_OFFSET, targetBytes, options.signal);
@@ -182,13 +182,18 @@ export class PowConsensus implements Consensus {
   }
 }
 
-function mineOnThisThread(header: Uint8Array, target: Uint8Array, signal?: AbortSignal): bigint | null {
+/**
+ * The search on the calling thread, in chunks with an event-loop turn between them so `signal` can abort it
+ * (tests and tiny difficulties; a node mines on workers).
+ */
+async function mineOnThisThread(header: Uint8Array, target: Uint8Array, signal?: AbortSignal): Promise<bigint | null> {
   const chunk = 1 << 16;
   for (let high = 0; high < 2 ** 32; high++) {
     for (let low = 0; low < 2 ** 32; low += chunk) {
       if (signal?.aborted) return null;
       const found = powSearch(header, HEADER_NONCE_OFFSET, high, low, chunk, target);
       if (found >= 0) return (BigInt(high) << 32n) | BigInt(found);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
   throw new GridPeerError('MINING_NONCE_SPACE_EXHAUSTED', 'no nonce below the target in the 64-bit space');

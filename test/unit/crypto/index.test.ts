@@ -159,7 +159,12 @@ describe('addresses', () => {
     assert.equal(isAddress(42), false);
   });
 
-  for (const bad of ['', 'gp', 'gpzz00000000000000000000000000000000000000', 'GP0000000000000000000000000000000000000000']) {
+  for (const bad of [
+    '',
+    'gp',
+    'gpzz00000000000000000000000000000000000000',
+    'GP0000000000000000000000000000000000000000',
+  ]) {
     it(`addressToBytes rejects ${JSON.stringify(bad)} with INVALID_ADDRESS naming the field`, () => {
       assertThrowsCoded(() => addressToBytes(bad, 'to'), 'INVALID_ADDRESS', 'to');
     });

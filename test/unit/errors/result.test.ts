@@ -9,7 +9,11 @@ describe('validation results', () => {
   });
 
   it('invalid carries code and reason', () => {
-    assert.deepEqual(invalid('TX_ZERO_VALUE', 'nothing moves'), { ok: false, code: 'TX_ZERO_VALUE', reason: 'nothing moves' });
+    assert.deepEqual(invalid('TX_ZERO_VALUE', 'nothing moves'), {
+      ok: false,
+      code: 'TX_ZERO_VALUE',
+      reason: 'nothing moves',
+    });
   });
 
   it('locate adds the location fields', () => {

@@ -11,10 +11,10 @@ import {
   MAX_TX_BYTES,
   type RewardTx,
   signTx,
-  TX_KIND_CODES,
-  TX_VERSION,
   type Transaction,
   type TransferTx,
+  TX_KIND_CODES,
+  TX_VERSION,
   txFromJSON,
   txHash,
   txHashHex,
@@ -32,17 +32,41 @@ const chainId = TEST_CHAIN_PARAMS.chainId;
 
 function sampleTransfer(): TransferTx {
   return createTransfer(
-    { chainId, to: bob.address, amountMicro: 1_500_000n, nonce: 3, feeMicro: 25n, energyWh: 1200, timestampMs: GENESIS_TIMESTAMP_MS },
+    {
+      chainId,
+      to: bob.address,
+      amountMicro: 1_500_000n,
+      nonce: 3,
+      feeMicro: 25n,
+      energyWh: 1200,
+      timestampMs: GENESIS_TIMESTAMP_MS,
+    },
     alice,
   );
 }
 
 function sampleReward(): RewardTx {
-  return createReward({ chainId, height: 7, to: minerKey.address, amountMicro: 1_000_025n, timestampMs: GENESIS_TIMESTAMP_MS });
+  return createReward({
+    chainId,
+    height: 7,
+    to: minerKey.address,
+    amountMicro: 1_000_025n,
+    timestampMs: GENESIS_TIMESTAMP_MS,
+  });
 }
 
 /** Byte offsets of the canonical layout documented in src/ledger/tx.ts. */
-const OFFSET = { version: 0, chainId: 1, kind: 5, senderPublicKey: 6, nonce: 38, feeMicro: 46, timestampMs: 54, payloadLength: 62, payload: 66 };
+const OFFSET = {
+  version: 0,
+  chainId: 1,
+  kind: 5,
+  senderPublicKey: 6,
+  nonce: 38,
+  feeMicro: 46,
+  timestampMs: 54,
+  payloadLength: 62,
+  payload: 66,
+};
 
 describe('createTransfer', () => {
   it('fills the version, sender key and defaults', () => {
@@ -186,7 +210,10 @@ describe('decodeTx', () => {
   it('trailing bytes inside the payload fail with CODEC_TRAILING_BYTES', () => {
     const tx = sampleTransfer();
     const bytes = encodeTx(tx);
-    const payload = new Writer().raw(bytes.subarray(OFFSET.payload, OFFSET.payload + 36)).u8(0).finish();
+    const payload = new Writer()
+      .raw(bytes.subarray(OFFSET.payload, OFFSET.payload + 36))
+      .u8(0)
+      .finish();
     const forged = new Writer()
       .raw(bytes.subarray(0, OFFSET.payloadLength))
       .bytes32(payload)
@@ -344,10 +371,22 @@ describe('txToJSON / txFromJSON', () => {
   });
 
   it('rejects non-objects with INVALID_ARGUMENT naming "tx"', () => {
-    for (const value of [null, 5, 'tx', [], undefined]) assertThrowsCoded(() => txFromJSON(value), 'INVALID_ARGUMENT', 'tx');
+    for (const value of [null, 5, 'tx', [], undefined])
+      assertThrowsCoded(() => txFromJSON(value), 'INVALID_ARGUMENT', 'tx');
   });
 
-  for (const name of ['kind', 'version', 'chainId', 'senderPublicKey', 'nonce', 'feeMicro', 'timestampMs', 'signature', 'to', 'amountMicro']) {
+  for (const name of [
+    'kind',
+    'version',
+    'chainId',
+    'senderPublicKey',
+    'nonce',
+    'feeMicro',
+    'timestampMs',
+    'signature',
+    'to',
+    'amountMicro',
+  ]) {
     it(`a missing ${name} is INVALID_ARGUMENT naming it`, () => {
       const json: Record<string, unknown> = { ...txToJSON(sampleTransfer()) };
       delete json[name];
