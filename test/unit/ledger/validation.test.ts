@@ -467,7 +467,11 @@ describe('applyBlock', () => {
     ['that pays a fee', (r) => ({ ...r, feeMicro: 1n }), /no fee/],
     ['one micro above block reward + fees', (r) => ({ ...r, amountMicro: r.amountMicro + 1n }), /block reward \+ fees/],
     ['one micro below block reward + fees', (r) => ({ ...r, amountMicro: r.amountMicro - 1n }), /block reward \+ fees/],
-    ['carrying data in its sender key', (r) => ({ ...r, senderPublicKey: new Uint8Array(32).fill(7) }), /zero sender key/],
+    [
+      'carrying data in its sender key',
+      (r) => ({ ...r, senderPublicKey: new Uint8Array(32).fill(7) }),
+      /zero sender key/,
+    ],
     ['carrying data in its signature', (r) => ({ ...r, signature: new Uint8Array(64).fill(1) }), /zero signature/],
   ];
   for (const [label, change, reason] of badRewards) {
