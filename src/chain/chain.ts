@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Consensus, ConsensusContext } from '../consensus/index.js';
-import { type Address, toHex } from '../crypto/index.js';
+import { type Address, bytesEqual, toHex } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { invalid, locate, type ValidationFailure } from '../errors/result.js';
 import { type Block, headerHash } from '../ledger/block.js';
@@ -415,6 +415,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       }
     }
     const siblings = this.orphans.get(parentHash) ?? [];
+    // A peer re-sending the same orphan must not fill the pool with copies.
+    if (siblings.some((sibling) => bytesEqual(headerHash(sibling.header), headerHash(block.header)))) return;
     siblings.push(block);
     this.orphans.set(parentHash, siblings);
     this.orphanCount++;

@@ -7,7 +7,15 @@
  */
 import type { Consensus } from '../consensus/index.js';
 import { GridPeerError } from '../errors/index.js';
-import { type Block, type BlockJson, blockFromJSON, blockHashHex, blockToJSON } from '../ledger/block.js';
+import {
+  type Block,
+  type BlockJson,
+  blockFromJSON,
+  blockHashHex,
+  blockToJSON,
+  headerFromJSON,
+} from '../ledger/block.js';
+import { txFromJSON } from '../ledger/tx.js';
 import { type GenesisConfig, genesisConfigToJSON, parseGenesisConfig } from './genesis.js';
 import { type VerifyChainResult, verifyChain } from './verifyChain.js';
 
@@ -35,8 +43,8 @@ export function chainToFile(config: GenesisConfig, blocks: readonly Block[]): Ch
 export interface ParsedChainFile {
   readonly config: GenesisConfig;
   readonly blocks: Block[];
-  /** The `hash` each block records in the file. */
-  readonly recordedHashes: string[];
+  /** The `hash` each block records in the file (undefined where it records none: then only the rules apply). */
+  readonly recordedHashes: Array<string | undefined>;
 }
 
 /**
@@ -55,11 +63,33 @@ export function parseChainFile(value: unknown): ParsedChainFile {
   const blocksJson = json['blocks'];
   if (!Array.isArray(blocksJson))
     throw new GridPeerError('INVALID_CHAIN_FILE', 'blocks must be an array', { field: 'blocks' });
-  const blocks = blocksJson.map((blockJson, i) => rethrowAt(`blocks[${i}]`, () => blockFromJSON(blockJson)));
-  const recordedHashes = blocksJson.map((blockJson) =>
-    String((blockJson as Record<string, unknown> | null)?.['hash'] ?? ''),
-  );
+  const blocks = blocksJson.map((blockJson, i) => parseBlockAt(blockJson, `blocks[${i}]`));
+  const recordedHashes = blocksJson.map((blockJson, i) => {
+    const hash = (blockJson as Record<string, unknown> | null)?.['hash'];
+    if (hash === undefined) return undefined;
+    if (typeof hash !== 'string') {
+      throw new GridPeerError('INVALID_CHAIN_FILE', `blocks[${i}].hash must be a hex string`, {
+        field: `blocks[${i}].hash`,
+      });
+    }
+    return hash;
+  });
   return { config, blocks, recordedHashes };
+}
+
+/**
+ * {@link blockFromJSON}, with each transaction's errors located by its index: `txFromJSON` names only the
+ * field (`amountMicro`), so the prefix must carry `txs[j]`.
+ */
+function parseBlockAt(value: unknown, at: string): Block {
+  const txs = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['txs'] : undefined;
+  // Not an object, or no txs array: blockFromJSON throws the error that names it.
+  if (!Array.isArray(txs)) return rethrowAt(at, () => blockFromJSON(value));
+  const header = rethrowAt(at, () => headerFromJSON((value as Record<string, unknown>)['header']));
+  return Object.freeze({
+    header,
+    txs: Object.freeze(txs.map((tx, j) => rethrowAt(`${at}.txs[${j}]`, () => txFromJSON(tx)))),
+  });
 }
 
 function rethrowAt<T>(prefix: string, fn: () => T): T {

@@ -12,7 +12,7 @@ import { GridPeerError } from '../errors/index.js';
 import { BLOCK_VERSION, type Block, computeTxRoot } from '../ledger/block.js';
 import { type ChainParams, DEFAULT_CHAIN_PARAMS, parseChainParams } from '../ledger/params.js';
 import { type Allocation, genesisState, type LedgerState } from '../ledger/state.js';
-import { coinsToMicro, parseMicro, parseUint } from '../units/index.js';
+import { coinsToMicro, MAX_MONEY_MICRO, parseMicro, parseUint } from '../units/index.js';
 
 export const GENESIS_FORMAT = 'gridpeer-genesis/1';
 /** The miner field of the genesis block: nobody mined it. */
@@ -69,6 +69,7 @@ export function parseGenesisConfig(value: unknown): GenesisConfig {
     throw new GridPeerError('INVALID_CONFIG', 'alloc must be an array', { field: 'alloc' });
   let timestampMs: number;
   let alloc: Allocation[];
+  let allocatedMicro = 0n;
   try {
     timestampMs = parseUint(json['timestampMs'], 'timestampMs');
     alloc = allocJson.map((entry, i) => {
@@ -79,7 +80,15 @@ export function parseGenesisConfig(value: unknown): GenesisConfig {
           field: `alloc[${i}].address`,
         });
       }
-      return { address, balanceMicro: parseMicro(item['balanceMicro'], `alloc[${i}].balanceMicro`) };
+      const balanceMicro = parseMicro(item['balanceMicro'], `alloc[${i}].balanceMicro`);
+      // The allocations make up the genesis supply, which must fit the money range like every balance.
+      allocatedMicro += balanceMicro;
+      if (allocatedMicro > MAX_MONEY_MICRO) {
+        throw new GridPeerError('INVALID_CONFIG', `alloc[${i}].balanceMicro takes the total allocation beyond 2^64-1`, {
+          field: `alloc[${i}].balanceMicro`,
+        });
+      }
+      return { address, balanceMicro };
     });
   } catch (error) {
     if (error instanceof GridPeerError && error.code !== 'INVALID_CONFIG') {

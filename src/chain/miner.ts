@@ -16,6 +16,7 @@ export interface MinedBlock extends ImportResult {
 
 export class Miner {
   private running: AbortController | undefined;
+  private loop: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly chain: Chain,
@@ -53,6 +54,9 @@ export class Miner {
   async mineBlocks(count: number, onBlock?: (block: MinedBlock) => void, signal?: AbortSignal): Promise<MinedBlock[]> {
     const mined: MinedBlock[] = [];
     while (mined.length < count && !signal?.aborted) {
+      // One event-loop turn per block: at low difficulty sealing and import resolve as microtasks only, and a
+      // continuous miner would otherwise starve timers, I/O and the API.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const block = await this.mineBlock(signal);
       if (block?.status === 'head') {
         mined.push(block);
@@ -62,16 +66,32 @@ export class Miner {
     return mined;
   }
 
-  /** Mines continuously until {@link stop}. */
-  start(onBlock?: (block: MinedBlock) => void): void {
+  /**
+   * Mines continuously until {@link stop}. An error (for example the chain was closed under it) stops the loop
+   * and is passed to `onError`; it is never left as an unhandled rejection.
+   */
+  start(onBlock?: (block: MinedBlock) => void, onError?: (error: unknown) => void): void {
     if (this.running) return;
     const controller = new AbortController();
     this.running = controller;
-    void this.mineBlocks(Number.POSITIVE_INFINITY, onBlock, controller.signal);
+    this.loop = this.mineBlocks(Number.POSITIVE_INFINITY, onBlock, controller.signal)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        controller.abort();
+        onError?.(error);
+      })
+      .finally(() => {
+        if (this.running === controller) this.running = undefined;
+      });
   }
 
-  stop(): void {
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Stops the loop started by {@link start}; resolves when the current search has ended. */
+  async stop(): Promise<void> {
     this.running?.abort();
-    this.running = undefined;
+    await this.loop;
   }
 }

@@ -22,8 +22,11 @@ export interface VerifyChainOptions {
   readonly nowMs: number;
   /** The head the verifier trusts (for example its own node's): a chain ending elsewhere is reported. */
   readonly expectedHeadHash?: string;
-  /** Hashes a file records for each block; a block whose contents do not hash to it is named as edited. */
-  readonly recordedHashes?: readonly string[];
+  /**
+   * Hashes a file records for each block (undefined where it records none); a block whose contents do not
+   * hash to its recorded hash is named as edited.
+   */
+  readonly recordedHashes?: ReadonlyArray<string | undefined>;
 }
 
 /**

@@ -3,13 +3,14 @@
  * Composition root for a chain in a data directory: LevelDB store + the configured consensus engine +
  * parallel signature verification. The CLI and (later) the network node open chains only through here.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chain } from '../chain/chain.js';
 import type { GenesisConfig } from '../chain/genesis.js';
 import type { MempoolOptions } from '../chain/mempool.js';
 import { ParallelSignatureVerifier } from '../chain/verifier.js';
 import { createConsensus } from '../consensus/create.js';
+import { GridPeerError } from '../errors/index.js';
 import { LevelChainStore } from '../store/level.js';
 import type { Clock } from '../units/time.js';
 
@@ -32,7 +33,16 @@ export function chainDbPath(dataDir: string): string {
   return join(dataDir, 'chain');
 }
 
+/**
+ * @throws GridPeerError CHAIN_NOT_INITIALIZED when there is no chain and no genesis to create one; the data
+ * directory is then left untouched (DESIGN.md §6: bad input changes nothing).
+ */
 export async function openLocalChain(options: OpenLocalChainOptions): Promise<Chain> {
+  if (!options.genesis && !existsSync(chainDbPath(options.dataDir))) {
+    throw new GridPeerError('CHAIN_NOT_INITIALIZED', 'the data directory holds no chain; run `gridpeer chain init`', {
+      dataDir: options.dataDir,
+    });
+  }
   mkdirSync(options.dataDir, { recursive: true });
   const store = await LevelChainStore.open(
     chainDbPath(options.dataDir),
