@@ -1,0 +1,115 @@
+/**
+ * Runs every benchmark (`npm run bench`): each in its own process, so one's JIT state, worker threads and key
+ * caches cannot flatter another. Collects their JSON documents, adds the machine they ran on, prints the whole
+ * document on stdout and writes it to bench/results/latest.json and bench/results/<YYYY-MM-DD>.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { progress } from './common.js';
+
+const BENCHMARKS = ['pow', 'verify', 'import'] as const;
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = dirname(benchDir);
+
+interface Verdicts {
+  pow?: { ratios?: Record<string, number | null>; target?: { met?: boolean | null } };
+  verify?: {
+    ratios?: Record<string, number | null>;
+    target?: { singleThreadMet?: boolean | null; parallelPerCoreMet?: boolean | null };
+  };
+  import?: {
+    ratios?: Record<string, number | null>;
+    imports?: Record<string, { txPerSec?: number }>;
+    references?: { verifyOnly?: { txPerSec?: number } };
+  };
+}
+
+/** Largest `otherProcessesBusyCores*` figure anywhere in `value`: how much other work competed for cores. */
+function maxOtherBusy(value: unknown, key = ''): number | null {
+  if (typeof value === 'number') return key.startsWith('otherProcessesBusyCores') ? value : null;
+  if (value === null || typeof value !== 'object') return null;
+  let max: number | null = null;
+  for (const [childKey, child] of Object.entries(value)) {
+    const found = maxOtherBusy(child, Array.isArray(value) ? key : childKey);
+    if (found !== null && (max === null || found > max)) max = found;
+  }
+  return max;
+}
+
+function runBenchmark(name: string): unknown {
+  progress(`== bench/${name}.ts (load average ${loadavg()[0]!.toFixed(2)})`);
+  const loadBefore = Number(loadavg()[0]!.toFixed(2));
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, `${name}.ts`)], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (child.status !== 0) {
+    progress(`bench/${name}.ts failed (exit ${child.status ?? child.signal})`);
+    return { benchmark: name, error: `exit ${child.status ?? child.signal}`, seconds };
+  }
+  try {
+    return {
+      ...(JSON.parse(child.stdout) as Record<string, unknown>),
+      seconds: Number(seconds.toFixed(1)),
+      loadAverageBefore: loadBefore,
+    };
+  } catch {
+    progress(`bench/${name}.ts printed no JSON document`);
+    return { benchmark: name, error: 'no JSON document on stdout', seconds };
+  }
+}
+
+const date = new Date();
+const results: Record<string, unknown> = {};
+for (const name of BENCHMARKS) results[name] = runBenchmark(name);
+const r = results as Verdicts;
+
+const document = {
+  date: date.toISOString(),
+  machine: {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    totalmemBytes: totalmem(),
+  },
+  summary: {
+    powOursOverOpenssl: r.pow?.ratios?.['oursOverOpenssl'] ?? null,
+    powOursOverNodeOneShot: r.pow?.ratios?.['oursOverNodeOneShot'] ?? null,
+    powPoolPerCoreOverOpenssl: r.pow?.ratios?.['poolPerCoreOverOpenssl'] ?? null,
+    powTargetMet: r.pow?.target?.met ?? null,
+    verifyOursOverOpenssl: r.verify?.ratios?.['oursOverOpenssl'] ?? null,
+    verifyParallelPerCoreOverOpenssl: r.verify?.ratios?.['parallelPerCoreOverOpenssl'] ?? null,
+    verifyParallelTotalOverOurs: r.verify?.ratios?.['parallelTotalOverOurs'] ?? null,
+    verifyTargetMet:
+      r.verify?.target === undefined
+        ? null
+        : (r.verify.target.singleThreadMet ?? false) && (r.verify.target.parallelPerCoreMet ?? false),
+    importLevelParallelTxPerSec: r.import?.imports?.['level/parallel']?.txPerSec ?? null,
+    importVerifyOnlyTxPerSec: r.import?.references?.verifyOnly?.txPerSec ?? null,
+    importLevelParallelOverVerifyOnly: r.import?.ratios?.['level_parallel_overVerifyOnly'] ?? null,
+    importLevelParallelOverInline: r.import?.ratios?.['level_parallelOverInline'] ?? null,
+    /**
+     * Most cores other processes held during a multi-threaded measurement: above ~0.2 the per-core and
+     * parallel figures of this run were starved and are not a fair record.
+     */
+    otherProcessesBusyCoresMax: maxOtherBusy(results),
+  },
+  benchmarks: results,
+};
+
+const text = `${JSON.stringify(document, null, 2)}\n`;
+process.stdout.write(text);
+const resultsDir = join(benchDir, 'results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, 'latest.json'), text);
+writeFileSync(join(resultsDir, `${date.toISOString().slice(0, 10)}.json`), text);
+progress(`wrote bench/results/latest.json and bench/results/${date.toISOString().slice(0, 10)}.json`);
+const failed = BENCHMARKS.filter((name) => (results[name] as { error?: string }).error !== undefined);
+if (failed.length > 0) process.exitCode = 1;

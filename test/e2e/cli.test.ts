@@ -1,0 +1,238 @@
+/**
+ * End-to-end tests of the `gridpeer` command line as a user runs it: `node bin/gridpeer.js …` (the compiled CLI in
+ * dist/, rebuilt here when older than src/) in a temporary working directory. Exit codes: 0 ok, 1 the command ran
+ * and found a problem, 2 bad input (src/cli/output.ts).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const binPath = join(repoRoot, 'bin', 'gridpeer.js');
+const builtEntry = join(repoRoot, 'dist', 'cli', 'main.js');
+
+interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let workDir = '';
+
+function cli(...args: string[]): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The data directory must come from the flags under test, never from the developer's environment.
+  delete env['GRIDPEER_DATA_DIR'];
+  const run = spawnSync(process.execPath, [binPath, ...args], { cwd: workDir, env, encoding: 'utf8', timeout: 30_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function describeRun(run: CliRun): string {
+  return `exit ${run.status}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+}
+
+function expectExit(run: CliRun, code: number): void {
+  assert.equal(run.status, code, describeRun(run));
+}
+
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.isDirectory() ? newestMtimeMs(path) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ with the project's compiler when it is missing or older than any source file. */
+function ensureBuilt(): void {
+  if (existsSync(builtEntry) && statSync(builtEntry).mtimeMs >= newestMtimeMs(join(repoRoot, 'src'))) return;
+  const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  assert.ok(existsSync(builtEntry), `tsc did not produce dist/cli/main.js:\n${build.stdout}${build.stderr}`);
+}
+
+function readJson(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(workDir, name), 'utf8')) as Record<string, unknown>;
+}
+
+/** The parts of an exported chain file the tampering tests edit. */
+interface ChainFileJson {
+  headHash: string;
+  blocks: Array<{
+    hash: string;
+    header: { timestampMs: number; nonce?: string };
+    txs: Array<{ amountMicro: string }>;
+  }>;
+}
+
+/** Writes a copy of the exported chain `c.json` after `edit` changed it. */
+function tamperedCopy(name: string, edit: (chain: ChainFileJson) => void): string {
+  const chain = readJson('c.json') as unknown as ChainFileJson;
+  edit(chain);
+  writeFileSync(join(workDir, name), JSON.stringify(chain));
+  return name;
+}
+
+before(() => {
+  ensureBuilt();
+  workDir = mkdtempSync(join(tmpdir(), 'gridpeer-cli-'));
+});
+
+after(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('gridpeer keys', () => {
+  it('keys new --out writes a 0600 key file whose address keys show prints', () => {
+    const created = cli('keys', 'new', '--out', 'k.json');
+    expectExit(created, 0);
+    const address = created.stdout.trim();
+    assert.match(address, /^gp[0-9a-f]{40}$/);
+    assert.equal(statSync(join(workDir, 'k.json')).mode & 0o777, 0o600);
+    const shown = cli('keys', 'show', 'k.json');
+    expectExit(shown, 0);
+    assert.equal((JSON.parse(shown.stdout) as { address: string }).address, address);
+  });
+
+  it('keys new refuses to overwrite an existing key file without --force (exit 2, FILE_EXISTS)', () => {
+    const before = readFileSync(join(workDir, 'k.json'), 'utf8');
+    const again = cli('keys', 'new', '--out', 'k.json');
+    expectExit(again, 2);
+    assert.match(again.stderr, /FILE_EXISTS/);
+    assert.equal(readFileSync(join(workDir, 'k.json'), 'utf8'), before, 'the existing key must be untouched');
+  });
+});
+
+describe('gridpeer chain: init, mine, status, export, verify', () => {
+  let address = '';
+  let headHash = '';
+
+  it('chain init creates a devnet chain with an allocation', () => {
+    address = (readJson('k.json') as { address: string }).address;
+    const init = cli('chain', 'init', '--data-dir', 'D', '--difficulty', '8', '--alloc', `${address}=10`);
+    expectExit(init, 0);
+    assert.match(init.stdout, /height 0, head [0-9a-f]{64}/);
+  });
+
+  it('chain mine --blocks 3 mines three blocks and reports each', () => {
+    const mine = cli('chain', 'mine', '--data-dir', 'D', '--blocks', '3', '--key', 'k.json', '--threads', '1');
+    expectExit(mine, 0);
+    const progressLines = mine.stdout.split('\n').filter((line) => /^\[\d+\/3\] block \d+ [0-9a-f]{64}/.test(line));
+    assert.equal(progressLines.length, 3, describeRun(mine));
+    assert.match(mine.stdout, /height 3, head [0-9a-f]{64}/);
+  });
+
+  it('chain status shows the head and the miner account', () => {
+    const status = cli('chain', 'status', '--data-dir', 'D');
+    expectExit(status, 0);
+    const head = /height 3, head ([0-9a-f]{64})/.exec(status.stdout);
+    assert.ok(head, describeRun(status));
+    headHash = head[1]!;
+    // 10 coins allocated + 3 block rewards of 1 coin.
+    assert.match(status.stdout, new RegExp(`${address}\\s+13 coins`));
+  });
+
+  it('chain export writes the canonical chain, and chain verify accepts it', () => {
+    const exported = cli('chain', 'export', '--data-dir', 'D', '--out', 'c.json');
+    expectExit(exported, 0);
+    const file = readJson('c.json') as unknown as ChainFileJson;
+    assert.equal(file.blocks.length, 4);
+    assert.equal(file.headHash, headHash);
+    const verified = cli('chain', 'verify', 'c.json');
+    expectExit(verified, 0);
+    assert.match(verified.stdout, /valid/);
+    expectExit(cli('chain', 'verify', 'c.json', '--head', headHash), 0);
+  });
+
+  it('chain verify names block 2 and BLOCK_BAD_TX_ROOT when a transaction amount was edited', () => {
+    const name = tamperedCopy('tx-edited.json', (chain) => {
+      const tx = chain.blocks[2]!.txs[0]!;
+      tx.amountMicro = (BigInt(tx.amountMicro) + 1n).toString();
+    });
+    const run = cli('chain', 'verify', name);
+    expectExit(run, 1);
+    assert.match(run.stderr, /block 2\b/);
+    assert.match(run.stderr, /BLOCK_BAD_TX_ROOT/);
+  });
+
+  it('chain verify names the block and BLOCK_HASH_MISMATCH when a header timestamp was edited', () => {
+    const name = tamperedCopy('time-edited.json', (chain) => {
+      chain.blocks[2]!.header.timestampMs += 1;
+    });
+    const run = cli('chain', 'verify', name);
+    expectExit(run, 1);
+    assert.match(run.stderr, /block 2\b/);
+    assert.match(run.stderr, /BLOCK_HASH_MISMATCH/);
+  });
+
+  it('chain verify --head with another hash fails with CHAIN_HEAD_MISMATCH', () => {
+    const other = (readJson('c.json') as unknown as ChainFileJson).blocks[1]!.hash;
+    const run = cli('chain', 'verify', 'c.json', '--head', other);
+    expectExit(run, 1);
+    assert.match(run.stderr, /CHAIN_HEAD_MISMATCH/);
+  });
+
+  it('chain verify rejects a malformed file as bad input naming the missing field', () => {
+    const name = tamperedCopy('malformed.json', (chain) => {
+      delete chain.blocks[1]!.header.nonce;
+    });
+    const run = cli('chain', 'verify', name);
+    expectExit(run, 2);
+    assert.match(run.stderr, /blocks\[1\]\.header\.nonce/);
+  });
+});
+
+describe('gridpeer: bad input exits 2 naming the field and changes nothing', () => {
+  it('chain mine --blocks x names --blocks', () => {
+    const run = cli('chain', 'mine', '--data-dir', 'D', '--blocks', 'x', '--key', 'k.json');
+    expectExit(run, 2);
+    assert.match(run.stderr, /--blocks/);
+  });
+
+  it('chain mine without --miner or --key', () => {
+    const run = cli('chain', 'mine', '--data-dir', 'D', '--blocks', '1');
+    expectExit(run, 2);
+    assert.match(run.stderr, /--miner/);
+    assert.match(cli('chain', 'status', '--data-dir', 'D').stdout, /height 3,/, 'nothing was mined');
+  });
+
+  it('chain init --alloc nonsense=1 names the field and creates no chain', () => {
+    const run = cli('chain', 'init', '--data-dir', 'E', '--alloc', 'nonsense=1');
+    expectExit(run, 2);
+    assert.match(run.stderr, /--alloc/);
+    assert.equal(existsSync(join(workDir, 'E')), false);
+  });
+
+  it('chain status on an empty directory is CHAIN_NOT_INITIALIZED and leaves it empty', () => {
+    mkdirSync(join(workDir, 'empty'));
+    const run = cli('chain', 'status', '--data-dir', 'empty');
+    expectExit(run, 2);
+    assert.match(run.stderr, /CHAIN_NOT_INITIALIZED/);
+    assert.deepEqual(readdirSync(join(workDir, 'empty')), []);
+  });
+});
+
+describe('gridpeer start', () => {
+  it('start --blocks 2 mines a devnet chain with payments and verifies it', () => {
+    const run = cli('start', '--data-dir', 'D2', '--blocks', '2');
+    expectExit(run, 0);
+    assert.match(run.stdout, /verified 3 blocks from genesis: valid/);
+  });
+});
