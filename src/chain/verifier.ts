@@ -6,9 +6,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
-import { type Transaction, txSigningHash, verifyTxSignature } from '../ledger/tx.js';
+import {
+  encodeTx,
+  type Transaction,
+  TX_SENDER_KEY_OFFSET,
+  TX_SIGNING_DOMAIN_TEXT,
+  verifyTxSignature,
+} from '../ledger/tx.js';
 
 export interface SignatureVerifier {
   /** Index of the first transaction whose signature fails (rewards are skipped), or -1 when all verify. */
@@ -28,30 +33,36 @@ export class InlineSignatureVerifier implements SignatureVerifier {
   async close(): Promise<void> {}
 }
 
-const RECORD_BYTES = PUBLIC_KEY_BYTES + SIGNATURE_BYTES + 32;
-
-// Worker body (JavaScript text): verifies packed records [publicKey 32 | signature 64 | signing hash 32] with
-// node:crypto (OpenSSL) and answers one byte per record. Key objects are cached as on the main thread.
+// Worker body (JavaScript text). It receives canonical transaction encodings, each behind a u32 length, and
+// does all the per-transaction work itself, the signing digest included: SHA-256(domain ‖ bytes before the
+// signature), the public key at its fixed offset, the signature in the last 64 bytes (ledger/tx layout).
+// Answers one byte per transaction. Key objects are cached as on the main thread.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
+const { createHash, createPublicKey, verify } = require('node:crypto');
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const DOMAIN = Buffer.from(${JSON.stringify(TX_SIGNING_DOMAIN_TEXT)}, 'ascii');
+const KEY_AT = ${TX_SENDER_KEY_OFFSET};
 const keys = new Map();
 parentPort.on('message', ({ id, records, count }) => {
   const bytes = Buffer.from(records);
   const results = new Uint8Array(count);
+  let at = 0;
   for (let i = 0; i < count; i++) {
-    const at = i * ${RECORD_BYTES};
-    const publicKey = bytes.subarray(at, at + 32);
-    const id32 = publicKey.toString('latin1');
-    let key = keys.get(id32);
+    const length = bytes.readUInt32BE(at);
+    const tx = bytes.subarray(at + 4, at + 4 + length);
+    at += 4 + length;
     try {
+      const publicKey = tx.subarray(KEY_AT, KEY_AT + 32);
+      const keyId = publicKey.toString('latin1');
+      let key = keys.get(keyId);
       if (!key) {
         if (keys.size > 4096) keys.clear();
         key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-        keys.set(id32, key);
+        keys.set(keyId, key);
       }
-      results[i] = verify(null, bytes.subarray(at + 96, at + 128), key, bytes.subarray(at + 32, at + 96)) ? 1 : 0;
+      const digest = createHash('sha256').update(DOMAIN).update(tx.subarray(0, length - 64)).digest();
+      results[i] = verify(null, digest, key, tx.subarray(length - 64)) ? 1 : 0;
     } catch {
       results[i] = 0;
     }
@@ -92,14 +103,15 @@ export class ParallelSignatureVerifier implements SignatureVerifier {
     for (let w = 0; w < this.workers.length; w++) {
       const slice = indices.slice(w * perWorker, (w + 1) * perWorker);
       if (slice.length === 0) break;
-      const records = new Uint8Array(slice.length * RECORD_BYTES);
-      slice.forEach((txIndex, k) => {
-        const tx = txs[txIndex]!;
-        const at = k * RECORD_BYTES;
-        records.set(tx.senderPublicKey, at);
-        records.set(tx.signature, at + PUBLIC_KEY_BYTES);
-        records.set(txSigningHash(tx), at + PUBLIC_KEY_BYTES + SIGNATURE_BYTES);
-      });
+      const encoded = slice.map((txIndex) => encodeTx(txs[txIndex]!));
+      const records = new Uint8Array(encoded.reduce((sum, bytes) => sum + 4 + bytes.length, 0));
+      const view = new DataView(records.buffer);
+      let at = 0;
+      for (const bytes of encoded) {
+        view.setUint32(at, bytes.length);
+        records.set(bytes, at + 4);
+        at += 4 + bytes.length;
+      }
       jobs.push(this.run(this.workers[w]!, records, slice.length));
     }
     const results = await Promise.all(jobs);

@@ -38,7 +38,11 @@ export const TX_VERSION = 1;
 /** Upper bound of an encoded transaction; keeps a block's worst case and the mempool's memory predictable. */
 export const MAX_TX_BYTES = 4096;
 export const MAX_TX_PAYLOAD_BYTES = 2048;
-const TX_SIGNING_DOMAIN = Buffer.from('gridpeer/tx/v1', 'ascii');
+/** Prefix of the signed digest's preimage: signatures of other structures can never verify as a transaction. */
+export const TX_SIGNING_DOMAIN_TEXT = 'gridpeer/tx/v1';
+const TX_SIGNING_DOMAIN = Buffer.from(TX_SIGNING_DOMAIN_TEXT, 'ascii');
+/** Where the sender's public key sits in the canonical encoding (after version, chainId, kind). */
+export const TX_SENDER_KEY_OFFSET = 6;
 
 /**
  * Kind codes on the wire. 2–7 are reserved for the market kinds of later issues, so a transaction's code never
