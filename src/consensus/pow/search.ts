@@ -122,33 +122,35 @@ export function powSearch(
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);
 
-  const compress = (s: Int32Array, out: Int32Array, words: Int32Array, offset: number): void => {
-    for (let i = 0; i < 16; i++) W[i] = words[offset + i]!;
-    for (let i = 16; i < 64; i++) {
-      const w15 = W[i - 15]!;
-      const w2 = W[i - 2]!;
-      W[i] =
-        (W[i - 16]! +
-          (((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3)) +
-          W[i - 7]! +
-          (((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10))) |
-        0;
-    }
-    let a = s[0]!;
-    let b = s[1]!;
-    let c = s[2]!;
-    let d = s[3]!;
-    let e = s[4]!;
-    let f = s[5]!;
-    let g = s[6]!;
-    let h = s[7]!;
-    for (let i = 0; i < 64; i++) {
+  /** Schedule word i from the 16 before it (FIPS 180-4 §6.2.2 step 1). */
+  const expandWord = (w: Int32Array, i: number): void => {
+    const w15 = w[i - 15]!;
+    const w2 = w[i - 2]!;
+    w[i] =
+      (w[i - 16]! +
+        (((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3)) +
+        w[i - 7]! +
+        (((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10))) |
+      0;
+  };
+
+  /** Rounds [from, to) on the working variables `v` = a..h, in place (FIPS 180-4 §6.2.2 step 3). */
+  const runRounds = (v: Int32Array, w: Int32Array, from: number, to: number): void => {
+    let a = v[0]!;
+    let b = v[1]!;
+    let c = v[2]!;
+    let d = v[3]!;
+    let e = v[4]!;
+    let f = v[5]!;
+    let g = v[6]!;
+    let h = v[7]!;
+    for (let i = from; i < to; i++) {
       const t1 =
         (h +
           (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
           ((e & f) ^ (~e & g)) +
           Kw[i]! +
-          W[i]!) |
+          w[i]!) |
         0;
       const t2 =
         ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
@@ -163,14 +165,24 @@ export function powSearch(
       b = a;
       a = (t1 + t2) | 0;
     }
-    out[0] = (s[0]! + a) | 0;
-    out[1] = (s[1]! + b) | 0;
-    out[2] = (s[2]! + c) | 0;
-    out[3] = (s[3]! + d) | 0;
-    out[4] = (s[4]! + e) | 0;
-    out[5] = (s[5]! + f) | 0;
-    out[6] = (s[6]! + g) | 0;
-    out[7] = (s[7]! + h) | 0;
+    v[0] = a;
+    v[1] = b;
+    v[2] = c;
+    v[3] = d;
+    v[4] = e;
+    v[5] = f;
+    v[6] = g;
+    v[7] = h;
+  };
+
+  const working = new Int32Array(8);
+  /** One SHA-256 compression of the 16 words at `offset`: out = s + rounds(s). */
+  const compress = (s: Int32Array, out: Int32Array, words: Int32Array, offset: number): void => {
+    for (let i = 0; i < 16; i++) W[i] = words[offset + i]!;
+    for (let i = 16; i < 64; i++) expandWord(W, i);
+    working.set(s);
+    runRounds(working, W, 0, 64);
+    for (let i = 0; i < 8; i++) out[i] = (s[i]! + working[i]!) | 0;
   };
 
   // Pad the message (FIPS 180-4 §5.1.1) and read it as big-endian words.
@@ -235,54 +247,17 @@ export function powSearch(
   // here; so do schedule words 16.. that do not depend on it (w[16+j] needs words j, j+1, j+9, j+14). The rest
   // runs in the unrolled scan.
   const w = new Int32Array(64);
-  const k = Kw;
-  for (let i = 0; i < 16; i++) w[i] = blockWords[i]!;
-  let a0 = mid[0]!;
-  let b0 = mid[1]!;
-  let c0 = mid[2]!;
-  let d0 = mid[3]!;
-  let e0 = mid[4]!;
-  let f0 = mid[5]!;
-  let g0 = mid[6]!;
-  let h0 = mid[7]!;
-  for (let i = 0; i < lowIndex; i++) {
-    const t1 =
-      (h0 +
-        (((e0 >>> 6) | (e0 << 26)) ^ ((e0 >>> 11) | (e0 << 21)) ^ ((e0 >>> 25) | (e0 << 7))) +
-        ((e0 & f0) ^ (~e0 & g0)) +
-        k[i]! +
-        w[i]!) |
-      0;
-    const t2 =
-      ((((a0 >>> 2) | (a0 << 30)) ^ ((a0 >>> 13) | (a0 << 19)) ^ ((a0 >>> 22) | (a0 << 10))) +
-        ((a0 & b0) ^ (a0 & c0) ^ (b0 & c0))) |
-      0;
-    h0 = g0;
-    g0 = f0;
-    f0 = e0;
-    e0 = (d0 + t1) | 0;
-    d0 = c0;
-    c0 = b0;
-    b0 = a0;
-    a0 = (t1 + t2) | 0;
-  }
+  w.set(blockWords);
+  const after = new Int32Array(mid);
+  runRounds(after, w, 0, lowIndex);
   // First schedule word that depends on the nonce word: w[16+j] reads j, j+1, j+9, j+14.
   let firstVarying = 16;
-  while (firstVarying < 64) {
+  for (; firstVarying < 64; firstVarying++) {
     const j = firstVarying - 16;
     if (j === lowIndex || j + 1 === lowIndex || j + 9 === lowIndex || j + 14 === lowIndex) break;
-    const w15 = w[firstVarying - 15]!;
-    const w2 = w[firstVarying - 2]!;
-    w[firstVarying] =
-      (w[firstVarying - 16]! +
-        (((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3)) +
-        w[firstVarying - 7]! +
-        (((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10))) |
-      0;
-    firstVarying++;
+    expandWord(w, firstVarying);
   }
   const constantWords = new Int32Array(w.subarray(0, firstVarying));
-  const after = new Int32Array([a0, b0, c0, d0, e0, f0, g0, h0]);
   const scan = getUnrolledScan(lowIndex, firstVarying);
   for (let low = startLow, end = startLow + count; low < end; ) {
     const candidate = scan(constantWords, after, mid[0]!, targetWords[0]!, low, end - low);
