@@ -23,6 +23,7 @@ import {
   encodeBlock,
   encodeHeader,
   HEADER_NONCE_OFFSET,
+  type HeaderJson,
   headerHash,
   headerToJSON,
 } from '../src/ledger/block.js';
@@ -76,18 +77,7 @@ export interface TxVector {
   hex: string;
 }
 
-export interface HeaderFieldsVector {
-  version: number;
-  height: number;
-  prevHash: string;
-  txRoot: string;
-  stateRoot: string;
-  timestampMs: number;
-  bits: number;
-  miner: string;
-  extra: string;
-  nonce: string;
-}
+export type HeaderFieldsVector = Omit<HeaderJson, 'hash'>;
 
 export interface BlockVector {
   name: string;

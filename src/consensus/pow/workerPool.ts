@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { GridPeerError } from '../../errors/index.js';
-import { getUnrolledScan, powSearch, unrolledScanSource } from './search.js';
+import { getUnrolledScan, powSearch, SHA256_K, unrolledScanSource } from './search.js';
 
 /**
  * Nonces per chunk between stop-flag checks: 2^16 takes ~25 ms at 2.7 M/s, so an abort lands within ~25 ms
@@ -22,6 +22,7 @@ const LOW_WORD_SPACE = 2 ** 32;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const __name = (fn) => fn;
+const SHA256_K = ${JSON.stringify(SHA256_K)};
 const unrolledScanCache = new Map();
 const unrolledScanSource = ${unrolledScanSource.toString()};
 const getUnrolledScan = ${getUnrolledScan.toString()};
