@@ -239,17 +239,13 @@ export class Chain extends EventEmitter<ChainEvents> {
     return blocks;
   }
 
-  /**
-   * Finds a transaction in the canonical chain, newest block first (a linear scan: an index of transaction
-   * hashes comes with the API).
-   */
-  async findTransaction(hash: string): Promise<{ block: Block; txIndex: number } | undefined> {
-    for (let height = this.height; height >= 1; height--) {
-      const block = await this.getBlockByHeight(height);
-      const txIndex = block?.txs.findIndex((tx) => txHashHex(tx) === hash) ?? -1;
-      if (block && txIndex >= 0) return { block, txIndex };
-    }
-    return undefined;
+  /** Finds a transaction in the canonical chain through the store's transaction index. */
+  async findTransaction(hash: string): Promise<{ block: Block; blockHash: string; txIndex: number } | undefined> {
+    const blockHash = await this.store.getTxBlockHash(hash);
+    if (blockHash === undefined || !this.isCanonical(blockHash)) return undefined;
+    const block = await this.store.getBlock(blockHash);
+    const txIndex = block?.txs.findIndex((tx) => txHashHex(tx) === hash) ?? -1;
+    return block && txIndex >= 0 ? { block, blockHash, txIndex } : undefined;
   }
 
   /** Ancestor of `entry` at `height`, on `entry`'s own branch. */
@@ -467,6 +463,12 @@ export class Chain extends EventEmitter<ChainEvents> {
       undoRecords.push([entry.hash, applied.undo]);
       connectedBlocks.push(block);
     }
+    // Transaction index: connected blocks' transactions point at their block; those only in disconnected blocks go.
+    const txIndex = new Map<string, string | null>();
+    for (const block of disconnectedBlocks) for (const tx of block.txs) txIndex.set(txHashHex(tx), null);
+    connectedBlocks.forEach((block, i) => {
+      for (const tx of block.txs) txIndex.set(txHashHex(tx), branch[i]!.hash);
+    });
     const stateDiff = new Map<string, Uint8Array | null>();
     for (const key of touched) stateDiff.set(key, state.get(key) ?? null);
     const validEntries = branch.map((entry) => ({ ...entry, status: 'valid' as const }));
@@ -477,6 +479,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       canonicalHeight: tip.header.height,
       state: stateDiff,
       undo: undoRecords,
+      txIndex: [...txIndex],
       meta: {
         genesisHash: this.genesisHash,
         headHash: tip.hash,

@@ -45,6 +45,8 @@ export interface ChainWrite {
   readonly state?: StateChanges;
   /** Undo data of newly connected blocks, by block hash. */
   readonly undo?: ReadonlyArray<readonly [string, StateChanges]>;
+  /** Transaction hash → hash of the canonical block holding it; null removes (its block left the chain). */
+  readonly txIndex?: ReadonlyArray<readonly [string, string | null]>;
 }
 
 export interface ChainStore {
@@ -55,6 +57,8 @@ export interface ChainStore {
   getCanonicalHash(height: number): Promise<string | undefined>;
   getBlock(hash: string): Promise<Block | undefined>;
   getUndo(hash: string): Promise<StateChanges | undefined>;
+  /** Hash of the canonical block that holds transaction `txHash`. */
+  getTxBlockHash(txHash: string): Promise<string | undefined>;
   /** Applies everything in `write` atomically (one batch), durable when the promise resolves. */
   write(write: ChainWrite): Promise<void>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@
  *   h:<height hex8>  canonical block hash at a height (hex keys sort numerically)
  *   s:<state key>    head state entry
  *   u:<hash>         undo data of a connected block
+ *   t:<tx hash>      hash of the canonical block holding the transaction
  *
  * Each {@link ChainWrite} is one LevelDB batch, written with `sync` (fsync) by default: a block the node has
  * acknowledged survives `kill -9` and power loss, and a crash mid-write leaves the previous head intact.
@@ -101,6 +102,11 @@ export class LevelChainStore implements ChainStore {
     return bytes === undefined ? undefined : decodeUndo(bytes);
   }
 
+  async getTxBlockHash(txHash: string): Promise<string | undefined> {
+    const bytes = await this.db.get(`t:${txHash}`);
+    return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+  }
+
   async write(write: ChainWrite): Promise<void> {
     const ops: PutOrDel[] = [];
     for (const { block, entry } of write.blocks ?? []) {
@@ -125,6 +131,13 @@ export class LevelChainStore implements ChainStore {
     }
     for (const [hash, changes] of write.undo ?? [])
       ops.push({ type: 'put', key: `u:${hash}`, value: encodeUndo(changes) });
+    for (const [txHash, blockHash] of write.txIndex ?? []) {
+      ops.push(
+        blockHash === null
+          ? { type: 'del', key: `t:${txHash}` }
+          : { type: 'put', key: `t:${txHash}`, value: Buffer.from(blockHash, 'utf8') },
+      );
+    }
     if (write.meta) ops.push({ type: 'put', key: META_KEY, value: Buffer.from(JSON.stringify(write.meta), 'utf8') });
     if (ops.length === 0) return;
     await this.db.batch(ops, { sync: this.sync });

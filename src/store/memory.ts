@@ -16,6 +16,7 @@ export class MemoryChainStore implements ChainStore {
   private readonly heights = new Map<number, string>();
   private readonly state = new Map<string, Uint8Array>();
   private readonly undo = new Map<string, Uint8Array>();
+  private readonly txIndex = new Map<string, string>();
   private closed = false;
 
   private assertOpen(): void {
@@ -54,6 +55,11 @@ export class MemoryChainStore implements ChainStore {
     return bytes ? decodeUndo(bytes) : undefined;
   }
 
+  async getTxBlockHash(txHash: string): Promise<string | undefined> {
+    this.assertOpen();
+    return this.txIndex.get(txHash);
+  }
+
   async write(write: ChainWrite): Promise<void> {
     this.assertOpen();
     // Encode everything first, so a codec failure leaves the store untouched (all or nothing, like a batch).
@@ -76,6 +82,10 @@ export class MemoryChainStore implements ChainStore {
       else this.state.set(key, value);
     }
     for (const [hash, bytes] of undo) this.undo.set(hash, bytes);
+    for (const [txHash, blockHash] of write.txIndex ?? []) {
+      if (blockHash === null) this.txIndex.delete(txHash);
+      else this.txIndex.set(txHash, blockHash);
+    }
     if (write.meta) this.meta = write.meta;
   }
 

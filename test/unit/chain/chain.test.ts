@@ -253,6 +253,25 @@ describe('Chain reorganisation', () => {
     // The readmitted transactions can be mined on the new head.
     const template = ctx.chain.buildTemplate(minerA.address);
     assert.deepEqual(template.txs.slice(1).map(txHashHex), [txHashHex(t1), txHashHex(t2)]);
+    // The transaction index follows the canonical chain: t3 in b1, t1 and t2 in no block.
+    const found = await ctx.chain.findTransaction(txHashHex(t3));
+    assert.equal(found?.blockHash, b1!.hash);
+    assert.equal(found?.txIndex, 1);
+    assert.equal(txHashHex(found.block.txs[1]!), txHashHex(t3));
+    assert.equal(await ctx.chain.findTransaction(txHashHex(t1)), undefined);
+    assert.equal(await ctx.chain.findTransaction(txHashHex(t2)), undefined);
+  });
+
+  it('indexes the transactions of canonical blocks by hash', async () => {
+    const ctx = await openTestChain();
+    const t1 = transfer(alice, bob.address, 1_000n, 0);
+    const [a1] = await ctx.forge.extendMany(ctx.chain.genesisHash, 1, { txsAt: () => [t1] });
+    assert.equal(await ctx.chain.findTransaction(txHashHex(t1)), undefined);
+    await ctx.chain.importBlock(a1!.block);
+    const found = await ctx.chain.findTransaction(txHashHex(t1));
+    assert.equal(found?.blockHash, a1!.hash);
+    assert.equal(found?.txIndex, 1);
+    assert.equal((await ctx.chain.findTransaction(txHashHex(a1!.block.txs[0]!)))?.txIndex, 0);
   });
 
   it('does not readmit a dropped transaction that the new branch also includes', async () => {
