@@ -55,6 +55,8 @@ export interface HeadEvent {
 export interface ChainEvents {
   head: [HeadEvent];
   block: [ImportResult];
+  /** A transaction entered the mempool. */
+  tx: [Transaction];
 }
 
 export interface OpenChainOptions {
@@ -280,7 +282,9 @@ export class Chain extends EventEmitter<ChainEvents> {
    */
   addTransaction(tx: Transaction): AddResult & { expectedHeight?: number } {
     const result = this.mempool.add(tx, this.headState, this.clock.nowMs());
-    return result.ok ? { ...result, expectedHeight: this.height + 1 } : result;
+    if (!result.ok) return result;
+    this.emit('tx', tx);
+    return { ...result, expectedHeight: this.height + 1 };
   }
 
   /** Bits, timestamp and transactions of the next block on the head, ready to seal. */

@@ -17,6 +17,8 @@ export interface MinedBlock extends ImportResult {
 export class Miner {
   private running: AbortController | undefined;
   private loop: Promise<void> = Promise.resolve();
+  /** Searches in progress (from {@link start} or direct calls), so {@link stop} can end them all. */
+  private readonly active = new Set<AbortController>();
 
   constructor(
     private readonly chain: Chain,
@@ -38,6 +40,7 @@ export class Miner {
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     this.chain.on('head', onHead);
+    this.active.add(controller);
     try {
       if (signal?.aborted || this.chain.head.hash !== parentHash) return null;
       const header = await this.chain.consensus.seal(template.header, { signal: controller.signal });
@@ -45,6 +48,7 @@ export class Miner {
       const result = await this.chain.importBlock({ header, txs: template.txs });
       return { ...result, elapsedMs: performance.now() - startedMs, txCount: template.txs.length };
     } finally {
+      this.active.delete(controller);
       this.chain.off('head', onHead);
       signal?.removeEventListener('abort', onAbort);
     }
@@ -89,9 +93,10 @@ export class Miner {
     return this.running !== undefined;
   }
 
-  /** Stops the loop started by {@link start}; resolves when the current search has ended. */
+  /** Stops the loop started by {@link start} and every search in progress; resolves when they have ended. */
   async stop(): Promise<void> {
     this.running?.abort();
+    for (const controller of this.active) controller.abort();
     await this.loop;
   }
 }

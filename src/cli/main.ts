@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerChainCommands } from './commands/chain.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerNodeCommand } from './commands/node.js';
 import { registerStartCommand } from './commands/start.js';
 import { EXIT_BAD_INPUT } from './output.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerKeysCommands(program);
   registerChainCommands(program);
+  registerNodeCommand(program);
   registerStartCommand(program);
   return program;
 }

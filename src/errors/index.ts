@@ -42,6 +42,16 @@ export const ERROR_CODES = {
   // files
   FILE_NOT_FOUND: 404,
   FILE_EXISTS: 409,
+  // HTTP edge and network
+  INVALID_JSON: 400,
+  BODY_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  ADMIN_DISABLED: 403,
+  DEV_ONLY: 403,
+  PEER_REJECTED: 409,
+  PEER_UNREACHABLE: 502,
+  NODE_START_FAILED: 500,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
