@@ -61,6 +61,10 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
       ],
       components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
     },
+    // Shared schemas keep their $id as the component name (#/components/schemas/Error, not def-0).
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.addSchema(ErrorSchema);

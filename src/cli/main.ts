@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerChainCommands } from './commands/chain.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerNetworkCommands } from './commands/network.js';
 import { registerNodeCommand } from './commands/node.js';
 import { registerStartCommand } from './commands/start.js';
 import { EXIT_BAD_INPUT } from './output.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerKeysCommands(program);
   registerChainCommands(program);
   registerNodeCommand(program);
+  registerNetworkCommands(program);
   registerStartCommand(program);
   return program;
 }

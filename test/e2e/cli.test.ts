@@ -4,7 +4,7 @@
  * and found a problem, 2 bad input (src/cli/output.ts).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { freePortRange } from '../helpers/processNodes.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const binPath = join(repoRoot, 'bin', 'gridpeer.js');
@@ -38,6 +39,28 @@ function cli(...args: string[]): CliRun {
   delete env['GRIDPEER_DATA_DIR'];
   const run = spawnSync(process.execPath, [binPath, ...args], { cwd: workDir, env, encoding: 'utf8', timeout: 30_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Like {@link cli}, without blocking the event loop (for commands that take seconds). */
+function cliAsync(...args: string[]): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['GRIDPEER_DATA_DIR'];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [binPath, ...args], { cwd: workDir, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 function describeRun(run: CliRun): string {
@@ -230,9 +253,13 @@ describe('gridpeer: bad input exits 2 naming the field and changes nothing', () 
 });
 
 describe('gridpeer start', () => {
-  it('start --blocks 2 mines a devnet chain with payments and verifies it', () => {
-    const run = cli('start', '--data-dir', 'D2', '--blocks', '2');
+  it('start --exit brings up a 5-node dev network, pays, mines, and every node gets the block', async () => {
+    const basePort = await freePortRange(5);
+    const run = await cliAsync('start', '--exit', '--base-port', String(basePort), '--data-root', 'net');
     expectExit(run, 0);
-    assert.match(run.stdout, /verified 3 blocks from genesis: valid/);
+    assert.match(run.stdout, /Consumer1 pays Prosumer1 0\.701 coins: This transaction will be added to Block 2/);
+    assert.match(run.stdout, /mined block 2 \([0-9a-f]{16}…\) with 6 transactions/);
+    assert.match(run.stdout, /every node has the block; .*All good\. The Blockchain is valid\./);
+    for (let i = 0; i < 5; i++) assert.ok(existsSync(join(workDir, 'net', `node-${basePort + i}`, 'chain')));
   });
 });

@@ -30,6 +30,9 @@ export const JsonObject = Type.Object({}, { additionalProperties: true });
 
 export type JsonObjectType = Static<typeof JsonObject>;
 
+/** OpenAPI security requirement of the admin routes (the `admin` bearer scheme declared in app.ts). */
+export const ADMIN_SECURITY = [{ admin: [] }];
+
 /**
  * Admin routes (peers, mining on demand): open on a dev network, otherwise `Authorization: Bearer <token>`.
  * @throws GridPeerError ADMIN_DISABLED when no token is configured, UNAUTHORIZED when it does not match.

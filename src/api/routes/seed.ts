@@ -16,7 +16,7 @@ import { createTransfer, txHashHex, txSender } from '../../ledger/tx.js';
 import { normalizePeerUrl } from '../../network/peerBook.js';
 import { formatMicroAsCoins, parseCoinsToMicro } from '../../units/index.js';
 import type { ApiContext } from '../context.js';
-import { errorResponses, JsonObject, requireAdmin } from './common.js';
+import { ADMIN_SECURITY, errorResponses, JsonObject, requireAdmin } from './common.js';
 import { submitTransaction } from './v1.js';
 
 /** A block as the seed's Python code showed it (index from 1, `proof`, `previous_hash`, plain amounts). */
@@ -53,6 +53,7 @@ export function registerSeedRoutes(app: FastifyInstance, ctx: ApiContext): void 
       schema: {
         tags,
         summary: 'Seed 000 Fig. A1: connect this node to others (admin unless --dev)',
+        security: ADMIN_SECURITY,
         body: Type.Object({ nodes: Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: 64 }) }),
         response: { 201: JsonObject, ...errorResponses },
       },
@@ -93,6 +94,7 @@ export function registerSeedRoutes(app: FastifyInstance, ctx: ApiContext): void 
       schema: {
         tags,
         summary: 'Seed 000 Fig. A6: mine one block now with the pending transactions (admin unless --dev)',
+        security: ADMIN_SECURITY,
         response: { 200: JsonObject, ...errorResponses },
       },
     },

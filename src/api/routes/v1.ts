@@ -13,7 +13,7 @@ import { normalizePeerUrl } from '../../network/peerBook.js';
 import { formatMicroAsCoins } from '../../units/index.js';
 import type { ApiContext } from '../context.js';
 import { failureToError } from '../errors.js';
-import { blockView, errorResponses, findBlock, JsonObject, requireAdmin } from './common.js';
+import { ADMIN_SECURITY, blockView, errorResponses, findBlock, JsonObject, requireAdmin } from './common.js';
 
 const MAX_LIST = 100;
 
@@ -235,6 +235,7 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: ['peers'],
         summary: 'Connect to a peer (admin). Both nodes must share the genesis block.',
+        security: ADMIN_SECURITY,
         body: Type.Object({ url: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: JsonObject, ...errorResponses },
       },
@@ -252,6 +253,7 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: ['peers'],
         summary: 'Disconnect a peer (admin)',
+        security: ADMIN_SECURITY,
         body: Type.Object({ url: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: JsonObject, ...errorResponses },
       },
@@ -270,6 +272,7 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: ['node'],
         summary: 'Mine one block now with the pending transactions (admin, or any caller on a dev network)',
+        security: ADMIN_SECURITY,
         response: { 200: JsonObject, ...errorResponses },
       },
     },

@@ -1,99 +1,98 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Chain } from '../../chain/chain.js';
-import { chainToFile, parseChainFile, verifyChainFile } from '../../chain/chainFile.js';
-import { devGenesisJson, parseGenesisConfig } from '../../chain/genesis.js';
-import { Miner } from '../../chain/miner.js';
-import { createConsensus } from '../../consensus/create.js';
-import { keyPairFromPrivateKey, sha256 } from '../../crypto/index.js';
-import { createTransfer } from '../../ledger/tx.js';
-import { openLocalChain } from '../../node/localChain.js';
-import { coinsToMicro, formatMicroAsCoins } from '../../units/index.js';
-import { EXIT_FAILED, parseIntFlag, print, runCommand } from '../output.js';
-import { DEFAULT_DATA_DIR } from './chain.js';
+import { GridPeerError } from '../../errors/index.js';
+import { startLocalNetwork } from '../../node/localNetwork.js';
+import { parseIntFlag, print, runCommand } from '../output.js';
+import { DEFAULT_NETWORK_ROOT, networkNodeArgs, printNetwork, runUntilStopped } from './network.js';
 
-/**
- * Demo households of the devnet, with keys derived from their names: fine for a local demonstration, never for
- * real value (anyone can derive them). Seed 000 §4: prosumers P1 (5 kW PV) and P2 (2 kW PV), consumers C1–C3.
- */
-const HOUSEHOLDS = ['P1', 'P2', 'C1', 'C2', 'C3'].map((name) => ({
-  name,
-  keys: keyPairFromPrivateKey(sha256(Buffer.from(`gridpeer devnet demo household ${name}`, 'utf8'))),
-}));
+/** Seed 000 Fig. A11: consumers paying Prosumer1 for energy (amounts in coins, as printed there). */
+const DEMO_PAYMENTS = [
+  { sender: 'Consumer1', receiver: 'Prosumer1', amount: 0.701, energyWh: 3505 },
+  { sender: 'Consumer2', receiver: 'Prosumer1', amount: 1.33, energyWh: 6650 },
+  { sender: 'Consumer3', receiver: 'Prosumer1', amount: 5.47, energyWh: 27_350 },
+  { sender: 'Consumer2', receiver: 'Prosumer2', amount: 1.27, energyWh: 6350 },
+  { sender: 'Consumer3', receiver: 'Prosumer2', amount: 3.09, energyWh: 15_450 },
+];
+
+async function call(url: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) {
+    throw new GridPeerError(
+      'NODE_START_FAILED',
+      `${path} on ${url} answered ${response.status}: ${String(json['message'])}`,
+    );
+  }
+  return json;
+}
 
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description(
-      'the main job on embedded defaults: a devnet chain on disk where households pay each other, mined and verified',
+      'the main job on embedded defaults: a 5-node dev network (ports 5001–5005), households paying each other, ' +
+        'a block mined and seen by every node; stays up until Ctrl-C',
     )
-    .option('--data-dir <dir>', 'node data directory (default $GRIDPEER_DATA_DIR or .gridpeer)')
-    .option('--blocks <n>', 'blocks to mine in this run', '10')
-    .action((options: { dataDir?: string; blocks: string }) =>
+    .option('--nodes <n>', 'how many nodes', '5')
+    .option('--base-port <port>', 'port of the first node', '5001')
+    .option('--data-root <dir>', 'where node data directories and logs go', DEFAULT_NETWORK_ROOT)
+    .option('--exit', 'stop the network after the demonstration instead of staying up', false)
+    .action((flags: { nodes: string; basePort: string; dataRoot: string; exit: boolean }) =>
       runCommand(async () => {
-        const blocks = parseIntFlag(options.blocks, '--blocks', 1, 100_000);
-        const dataDir = join(options.dataDir ?? process.env['GRIDPEER_DATA_DIR'] ?? DEFAULT_DATA_DIR, 'devnet');
-        const genesis = parseGenesisConfig(
-          devGenesisJson(HOUSEHOLDS.map((h) => ({ address: h.keys.address, balanceMicro: coinsToMicro(100) }))),
-        );
-        const chain = await openLocalChain({ dataDir, genesis });
+        const count = parseIntFlag(flags.nodes, '--nodes', 2, 64);
+        const basePort = parseIntFlag(flags.basePort, '--base-port', 1, 65_535 - count);
+        print(`starting ${count} nodes…`);
+        const network = await startLocalNetwork({
+          nodes: count,
+          basePort,
+          dataRoot: flags.dataRoot,
+          nodeArgs: networkNodeArgs({ dev: true }),
+        });
         try {
-          print(`GridPeer devnet in ${dataDir}: genesis ${chain.genesisHash}, height ${chain.height}`);
-          const miner = new Miner(chain, HOUSEHOLDS[0]!.keys.address);
-          for (let i = 0; i < blocks; i++) {
-            submitDemoPayments(chain, i);
-            const mined = await miner.mineBlock();
-            if (mined) {
-              print(
-                `block ${mined.height} ${mined.hash.slice(0, 16)}…  ${mined.txCount} txs  ${mined.elapsedMs.toFixed(0)} ms`,
-              );
+          printNetwork(network);
+          const [first, second] = [network.nodes[0]!.url, network.nodes[1]!.url];
+          for (const payment of DEMO_PAYMENTS) {
+            const added = await call(first, '/add_transaction', payment);
+            print(`${payment.sender} pays ${payment.receiver} ${payment.amount} coins: ${String(added['message'])}`);
+          }
+          // Gossip is asynchronous: let the payments reach the node that will mine them.
+          const gossipDeadline = Date.now() + 10_000;
+          while (Number((await call(second, '/v1/mempool'))['size']) < DEMO_PAYMENTS.length && Date.now() < gossipDeadline) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          const mined = await call(second, '/mine_block');
+          const minedHash = String(mined['hash']);
+          print(
+            `${second} mined block ${String(mined['index'])} (${minedHash.slice(0, 16)}…) with ` +
+              `${(mined['transactions'] as unknown[]).length} transactions (the reward first)`,
+          );
+          // Every node must hold the block: gossip is asynchronous, so poll briefly.
+          const deadline = Date.now() + 15_000;
+          for (const node of network.nodes) {
+            while ((await call(node.url, '/v1/status'))['headHash'] !== minedHash) {
+              if (Date.now() > deadline)
+                throw new GridPeerError('NODE_START_FAILED', `${node.url} did not receive the block`);
+              await new Promise((resolve) => setTimeout(resolve, 100));
             }
           }
-          const file = chainToFile(chain.genesis, await chain.getCanonicalBlocks());
-          const consensus = createConsensus(genesis.consensus as Record<string, unknown>, { pow: { workers: 0 } });
-          const verdict = verifyChainFile(parseChainFile(JSON.parse(JSON.stringify(file))), consensus, {
-            nowMs: Date.now(),
-            expectedHeadHash: chain.head.hash,
-          });
-          await consensus.close();
-          print(
-            verdict.ok
-              ? `verified ${verdict.height + 1} blocks from genesis: valid`
-              : `INVALID: ${verdict.code} ${verdict.reason}`,
-          );
-          for (const { name, keys } of HOUSEHOLDS) {
-            print(
-              `  ${name} ${keys.address}  ${formatMicroAsCoins(chain.state.account(keys.address).balanceMicro)} coins`,
-            );
-          }
-          return verdict.ok ? 0 : EXIT_FAILED;
+          const valid = await call(network.nodes[count - 1]!.url, '/is_valid');
+          print(`every node has the block; ${network.nodes[count - 1]!.url}/is_valid: ${String(valid['message'])}`);
+          print('');
+          print('Where to look:');
+          print(`  ${first}/docs               REST API (OpenAPI) — try it in the browser`);
+          print(`  ${first}/get_chain          the chain as seed 000 showed it (Appendix A)`);
+          print(`  ${first}/v1/status          head, peers, mempool`);
+          print(`  npx gridpeer network status --base-port ${basePort} --nodes ${count}`);
+          print("  npx newman run postman/gridpeer.postman_collection.json   seed 000's Postman flow");
+          if (flags.exit) return 0;
+          print('Ctrl-C stops every node.');
+          return await runUntilStopped(network);
         } finally {
-          await chain.close();
+          await network.stop();
         }
       }),
     );
-}
-
-/** Consumers pay prosumers for energy (seed 000 Fig. A11 shows such payments, e.g. 0.701 from Consumer1). */
-function submitDemoPayments(chain: Chain, round: number): void {
-  const prosumers = HOUSEHOLDS.slice(0, 2);
-  for (const [i, consumer] of HOUSEHOLDS.slice(2).entries()) {
-    const seller = prosumers[(round + i) % prosumers.length]!;
-    const energyWh = 500 + ((round * 7 + i * 311) % 1500);
-    chain.addTransaction(
-      createTransfer(
-        {
-          chainId: chain.params.chainId,
-          to: seller.keys.address,
-          // 0.2 coin per kWh: whole micro-coins only.
-          amountMicro: (BigInt(energyWh) * 200_000n) / 1000n,
-          energyWh,
-          feeMicro: 1_000n,
-          nonce: chain.mempool.nextNonce(consumer.keys.address, chain.state),
-          timestampMs: Date.now(),
-        },
-        consumer.keys,
-      ),
-    );
-  }
 }
