@@ -63,7 +63,8 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
     },
     // Shared schemas keep their $id as the component name (#/components/schemas/Error, not def-0).
     refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`),
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`,
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -37,7 +37,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if ((error as FastifyError).validation) {
       const first = (error as FastifyError).validation?.[0];
       const path = `${(error as FastifyError).validationContext ?? 'body'}${first?.instancePath ?? ''}`;
-      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+      // A missing or unexpected property is named itself, not its parent object.
+      const missing = params?.missingProperty ?? params?.additionalProperty;
       const field = (missing ? `${path}/${missing}` : path).replace(/^body\/?/, '').replaceAll('/', '.') || 'body';
       body = {
         statusCode: 400,

@@ -535,18 +535,20 @@ export class Chain extends EventEmitter<ChainEvents> {
     const included = new Set<string>();
     for (const block of connected) for (const tx of block.txs) included.add(txHashHex(tx));
     this.mempool.remove(included);
-    let readmitted = 0;
+    const readmittedTxs: Transaction[] = [];
     const nowMs = this.clock.nowMs();
     // Oldest block first, so each sender's transactions come back in nonce order.
     for (let i = disconnected.length - 1; i >= 0; i--) {
       for (const tx of disconnected[i]!.txs) {
         if (tx.kind === 'reward' || included.has(txHashHex(tx))) continue;
         const result = this.mempool.add(tx, this.headState, nowMs, { signaturesVerified: true });
-        if (result.ok) readmitted++;
+        if (result.ok) readmittedTxs.push(tx);
       }
     }
     this.mempool.reconcile(this.headState);
-    return readmitted;
+    // Announced like new submissions: peers whose branch never held them must learn of them again.
+    for (const tx of readmittedTxs) if (this.mempool.has(txHashHex(tx))) this.emit('tx', tx);
+    return readmittedTxs.length;
   }
 
   /** Waits for pending imports, then closes the store, the verifier and the consensus engine. */

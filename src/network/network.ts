@@ -114,6 +114,10 @@ export class NetworkService {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly onHead = (event: HeadEvent) => void this.announceHead(event);
+  /** Every transaction entering the mempool goes to the peers, except back to the one that sent it. */
+  private readonly onTx = (tx: Transaction) => this.announceTx(tx, this.receivingFrom);
+  /** The peer whose transaction is being added right now (the chain emits `tx` synchronously). */
+  private receivingFrom: string | undefined;
 
   constructor(private readonly options: NetworkOptions) {}
 
@@ -127,6 +131,7 @@ export class NetworkService {
 
   start(): void {
     this.chain.on('head', this.onHead);
+    this.chain.on('tx', this.onTx);
     const interval = this.options.syncIntervalMs ?? 3_000;
     if (interval > 0) {
       this.timer = setInterval(() => void this.syncWithAll().catch(() => undefined), interval);
@@ -137,6 +142,7 @@ export class NetworkService {
   async stop(): Promise<void> {
     this.stopped = true;
     this.chain.off('head', this.onHead);
+    this.chain.off('tx', this.onTx);
     if (this.timer) clearInterval(this.timer);
     await Promise.allSettled([...this.queues.values(), ...this.syncing.values()]);
   }
@@ -269,9 +275,8 @@ export class NetworkService {
     // Given up: the periodic sync brings the peer up to date when it is back.
   }
 
-  /** Announces a transaction this node accepted (from its API or from a peer) to the other peers. */
-  announceTx(tx: Transaction, fromPeer?: string): void {
-    this.seen.add(txHashHex(tx));
+  /** Sends a transaction this node accepted (its API, a peer, or a reorg) to the other peers. */
+  private announceTx(tx: Transaction, fromPeer?: string): void {
     this.broadcast('/v1/p2p/txs', { txs: [Buffer.from(encodeTx(tx)).toString('hex')] }, fromPeer);
   }
 
@@ -318,14 +323,22 @@ export class NetworkService {
       return { status: 'invalid', hash: '', failure };
     }
     const hash = txHashHex(tx);
-    if (!this.seen.add(hash) || this.chain.mempool.has(hash)) return { status: 'known', hash };
-    const result = this.chain.addTransaction(tx);
+    if (this.seen.has(hash) || this.chain.mempool.has(hash)) return { status: 'known', hash };
+    this.receivingFrom = fromPeer;
+    let result: ReturnType<Chain['addTransaction']>;
+    try {
+      result = this.chain.addTransaction(tx);
+    } finally {
+      this.receivingFrom = undefined;
+    }
     if (!result.ok) {
+      // A transaction refused for timing (nonce ahead, balance not there yet) may become valid: not marked seen.
+      if (!BENIGN_CODES.has(result.code)) this.seen.add(hash);
       this.blame(fromPeer, result, PENALTY_INVALID_TX, 'transaction');
       return { status: 'invalid', hash, failure: result };
     }
+    this.seen.add(hash);
     if (fromPeer) this.peers.reward(fromPeer);
-    this.announceTx(tx, fromPeer);
     return { status: 'accepted', hash };
   }
 

@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.js';
 import type { ApiContext } from '../api/context.js';
-import type { Chain } from '../chain/chain.js';
+import type { Chain, ImportResult } from '../chain/chain.js';
 import { DEV_ACCOUNT_NAMES, devKeyPair } from '../chain/devAccounts.js';
 import { devGenesisJson, type GenesisConfig, parseGenesisConfig } from '../chain/genesis.js';
-import { Miner } from '../chain/miner.js';
+import { type MinedBlock, Miner } from '../chain/miner.js';
 import type { Address } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { type NetworkLogger, NetworkService } from '../network/network.js';
@@ -75,6 +75,8 @@ export class GridPeerNode {
     readonly miner: Miner,
     readonly url: string,
     readonly mining: MiningMode,
+    /** Mines one block now, serialized with every other request to mine. */
+    readonly mineOne: () => Promise<MinedBlock | null>,
   ) {}
 
   /**
@@ -129,7 +131,15 @@ export class GridPeerNode {
       miningMode: mining,
       minerAddress: miner.minerAddress,
       version: NODE_VERSION,
-      mineOne: () => miner.mineBlock(),
+      mineOne: () => mineOne(),
+    };
+    // One search at a time (the PoW workers serve one); with a continuous miner, the next block it finds.
+    let miningQueue: Promise<unknown> = Promise.resolve();
+    const mineOne = (): Promise<MinedBlock | null> => {
+      if (mining === 'always') return nextOwnBlock(chain, miner);
+      const run = miningQueue.then(() => miner.mineBlock());
+      miningQueue = run.catch(() => undefined);
+      return run;
     };
     try {
       app = await buildApi(ctx, {
@@ -145,7 +155,7 @@ export class GridPeerNode {
         port: options.port,
       });
     }
-    const node = new GridPeerNode(chain, network, app, miner, url, mining);
+    const node = new GridPeerNode(chain, network, app, miner, url, mining, mineOne);
     network.start();
     for (const peer of options.peers ?? []) {
       try {
@@ -173,8 +183,7 @@ export class GridPeerNode {
     if (this.pendingTimer || this.stopping || this.chain.mempool.size === 0) return;
     // A short pause lets a burst of transactions land in one block.
     this.pendingTimer = setTimeout(() => {
-      void this.miner
-        .mineBlock()
+      void this.mineOne()
         .catch((error: unknown) => this.app.log.warn({ error: (error as Error).message }, 'mining failed'))
         .finally(() => {
           this.pendingTimer = undefined;
@@ -196,4 +205,21 @@ export class GridPeerNode {
     })();
     return this.stopping;
   }
+}
+
+/** The next block the continuous miner of this node imports as head. */
+function nextOwnBlock(chain: Chain, miner: Miner): Promise<MinedBlock | null> {
+  return new Promise((resolve) => {
+    const startedMs = performance.now();
+    const onBlock = (result: ImportResult) => {
+      if (result.status !== 'head' || chain.getEntry(result.hash)?.header.miner !== miner.minerAddress) return;
+      chain.off('block', onBlock);
+      void chain
+        .getBlock(result.hash)
+        .then((block) =>
+          resolve({ ...result, elapsedMs: performance.now() - startedMs, txCount: block?.txs.length ?? 0 }),
+        );
+    };
+    chain.on('block', onBlock);
+  });
 }

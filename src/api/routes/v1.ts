@@ -47,8 +47,8 @@ function parseSubmittedTx(body: { hex?: string | undefined; tx?: unknown }): Tra
 /** Submits a transaction to this node's mempool and the network. @throws GridPeerError naming the rule. */
 export function submitTransaction(ctx: ApiContext, tx: Transaction): { hash: string; expectedHeight: number } {
   const result = ctx.chain.addTransaction(tx);
+  // The network announces every transaction that enters the mempool (chain `tx` event).
   if (!result.ok) throw failureToError(result, 'TX_INVALID');
-  ctx.network.announceTx(tx);
   return { hash: result.hash, expectedHeight: result.expectedHeight ?? ctx.chain.height + 1 };
 }
 

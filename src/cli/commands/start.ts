@@ -60,7 +60,10 @@ export function registerStartCommand(program: Command): void {
           }
           // Gossip is asynchronous: let the payments reach the node that will mine them.
           const gossipDeadline = Date.now() + 10_000;
-          while (Number((await call(second, '/v1/mempool'))['size']) < DEMO_PAYMENTS.length && Date.now() < gossipDeadline) {
+          while (
+            Number((await call(second, '/v1/mempool'))['size']) < DEMO_PAYMENTS.length &&
+            Date.now() < gossipDeadline
+          ) {
             await new Promise((resolve) => setTimeout(resolve, 50));
           }
           const mined = await call(second, '/mine_block');
