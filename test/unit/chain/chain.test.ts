@@ -229,6 +229,8 @@ describe('Chain reorganisation', () => {
     });
     const heads: HeadEvent[] = [];
     ctx.chain.on('head', (event) => heads.push(event));
+    const announced: string[] = [];
+    ctx.chain.on('tx', (tx) => announced.push(txHashHex(tx)));
     assert.deepEqual(await importAll(ctx.chain, [b1!.block, b2!.block]), ['side', 'side']);
     assert.equal(ctx.chain.head.hash, a2!.hash, 'equal work: the first-seen head stays');
     const result = await ctx.chain.importBlock(b3!.block);
@@ -240,6 +242,8 @@ describe('Chain reorganisation', () => {
     };
     assert.deepEqual(result, { status: 'head', hash: b3!.hash, height: 3, reorg });
     assert.deepEqual(heads, [{ hash: b3!.hash, height: 3, reorg }]);
+    // Readmitted transactions are announced again, so peers that never saw them (the other branch) learn of them.
+    assert.deepEqual(announced.sort(), [txHashHex(t1), txHashHex(t2)].sort());
     assert.deepEqual(canonicalHashes(ctx.chain), [ctx.chain.genesisHash, b1!.hash, b2!.hash, b3!.hash]);
     assert.ok(!ctx.chain.isCanonical(a1!.hash));
     assert.equal(ctx.chain.getEntry(b1!.hash)?.status, 'valid');
