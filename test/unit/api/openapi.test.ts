@@ -121,6 +121,7 @@ describe('openapi.json', () => {
     }
     const submit = committed.paths['/v1/txs']!['post'] as { responses: Record<string, unknown>; requestBody?: unknown };
     assert.ok(submit.requestBody, 'POST /v1/txs documents its body');
-    for (const status of ['202', '400', '409', '413', '422']) assert.ok(submit.responses[status], `POST /v1/txs ${status}`);
+    for (const status of ['202', '400', '409', '413', '422'])
+      assert.ok(submit.responses[status], `POST /v1/txs ${status}`);
   });
 });
