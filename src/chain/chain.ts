@@ -13,7 +13,7 @@ import type { Consensus, ConsensusContext } from '../consensus/index.js';
 import { type Address, bytesEqual, toHex } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { invalid, locate, type ValidationFailure } from '../errors/result.js';
-import { type Block, headerHash } from '../ledger/block.js';
+import { type Block, computeTxRoot, headerHash } from '../ledger/block.js';
 import type { ChainParams } from '../ledger/params.js';
 import { LedgerState, type StateChanges } from '../ledger/state.js';
 import { type Transaction, txHashHex } from '../ledger/tx.js';
@@ -349,6 +349,13 @@ export class Chain extends EventEmitter<ChainEvents> {
       this.rememberInvalid(hash);
       return { ...base, status: 'invalid', failure: locate(failure, { blockHeight: header.height, blockHash: hash }) };
     };
+    // A body that does not match the header's tx root may be someone else's valid header with forged
+    // transactions (same hash): refuse it, but do not remember the hash as invalid, or the genuine block would
+    // be refused too (Bitcoin's "mutated block" rule).
+    const rejectedBody = (failure: ValidationFailure): ImportResult =>
+      bytesEqual(computeTxRoot(block.txs), header.txRoot)
+        ? rejected(failure)
+        : { ...base, status: 'invalid', failure: locate(failure, { blockHeight: header.height, blockHash: hash }) };
     const known = this.index.get(hash);
     if (known) {
       return known.status === 'invalid'
@@ -365,7 +372,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!seal.ok) return rejected(seal);
     const badSignature = await this.verifier.firstInvalid(block.txs);
     if (badSignature >= 0) {
-      return rejected(
+      return rejectedBody(
         locate(invalid('TX_BAD_SIGNATURE', 'signature does not verify with senderPublicKey'), {
           txIndex: badSignature,
           txHash: txHashHex(block.txs[badSignature]!),
@@ -373,7 +380,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       );
     }
     const contextFree = checkBlock(block, this.params, { signaturesVerified: true });
-    if (!contextFree.ok) return rejected(contextFree);
+    if (!contextFree.ok) return rejectedBody(contextFree);
     const parent = this.index.get(toHex(header.prevHash));
     if (!parent) {
       this.addOrphan(toHex(header.prevHash), block);

@@ -58,6 +58,8 @@ export interface PeerStatus {
 
 const SEEN_CACHE_LIMIT = 50_000;
 const DELIVERY_ATTEMPTS = 5;
+/** A delivery waiting out a back-off re-checks it this often. */
+const BACKOFF_STEP_MS = 100;
 const SYNC_BATCH_BLOCKS = 64;
 const HASH_WINDOW = 256;
 /** Points lost for sending data that breaks a rule (a block costs more: it took work to check). */
@@ -229,7 +231,8 @@ export class NetworkService {
     if (!added.ok) throw new GridPeerError('PEER_REJECTED', added.reason, { url: peerUrl });
     added.peer.height = remote.height;
     added.peer.headHash = remote.headHash;
-    added.peer.lastSeenMs = this.options.clock.nowMs();
+    // It just said hello (or answered ours): it is reachable again, so any back-off from its downtime ends.
+    this.peers.markSuccess(peerUrl, this.options.clock.nowMs());
     if (added.added) this.options.logger.info({ peer: peerUrl }, 'peer added');
     if (BigInt(remote.totalWork) > this.chain.head.totalWork) void this.syncWith(peerUrl).catch(() => undefined);
     return added.peer;
@@ -261,8 +264,15 @@ export class NetworkService {
     for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS && !this.stopped; attempt++) {
       const peer = this.peers.get(peerUrl);
       if (!peer) return;
-      const waitMs = peer.retryAtMs - this.options.clock.nowMs();
-      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      // Back-off in short steps: a hello from the peer ends it early, and stop() need not wait it out.
+      for (
+        let waitMs = peer.retryAtMs - this.options.clock.nowMs();
+        waitMs > 0 && !this.stopped;
+        waitMs = (this.peers.get(peerUrl)?.retryAtMs ?? 0) - this.options.clock.nowMs()
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, BACKOFF_STEP_MS)));
+      }
+      if (this.stopped || !this.peers.has(peerUrl)) return;
       try {
         await this.request(peerUrl, path, { body });
         this.peers.markSuccess(peerUrl, this.options.clock.nowMs());

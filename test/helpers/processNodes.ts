@@ -3,7 +3,7 @@
  * compiled CLI, as a user would) with its own port and data directory.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,21 @@ import { join } from 'node:path';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin', 'gridpeer.js');
 
-/** Builds dist/ once if it is missing or older than the CLI entry source. */
+/** Newest modification time of any `.ts` file under `dir`. */
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtimeMs(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ once if it is missing or older than any source file under src/. */
 export function ensureBuilt(): void {
   const dist = join(ROOT, 'dist', 'cli', 'main.js');
-  const newestSource = ['src/cli/main.ts', 'src/node/node.ts', 'src/network/network.ts', 'src/api/app.ts']
-    .map((file) => statSync(join(ROOT, file)).mtimeMs)
-    .reduce((a, b) => Math.max(a, b), 0);
+  const newestSource = newestMtimeMs(join(ROOT, 'src'));
   if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource) return;
   const result = spawnSync(
     process.execPath,
@@ -39,6 +48,34 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Whether `port` on 127.0.0.1 can be bound right now. */
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** `count` distinct free ports. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * Two free ports exactly `gap` apart (`[p, p + gap]`), for seed 000 §3's latency by port distance
+ * (`--delay-per-port-ms`).
+ */
+export async function freePortPair(gap: number): Promise<[number, number]> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const low = await freePort();
+    if (low + gap <= 65_535 && (await canBind(low + gap))) return [low, low + gap];
+  }
+  throw new Error(`no two free ports ${gap} apart`);
 }
 
 export function tempDir(prefix: string): string {
@@ -77,7 +114,11 @@ export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode>
   const args = [BIN, 'node', '--port', String(options.port), '--data', options.dataDir, '--log-level', 'warn'];
   if (options.dev ?? true) args.push('--dev');
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The developer's own settings must not leak into the nodes under test.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['GRIDPEER_ADMIN_TOKEN'];
+  delete env['GRIDPEER_DATA_DIR'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

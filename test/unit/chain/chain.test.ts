@@ -349,13 +349,15 @@ describe('Chain.importBlock rejects every broken rule and changes nothing', () =
     before: Snapshot,
     block: Block,
     code: string,
+    { remembered = true }: { remembered?: boolean } = {},
   ): Promise<ImportResult> {
     const result = await ctx.chain.importBlock(block);
     assertInvalid(result, code);
     assert.equal(result.hash, hashOf(block));
     assert.deepEqual(snapshot(ctx), before, 'head, state and mempool are unchanged');
-    // The verdict is remembered.
-    assertInvalid(await ctx.chain.importBlock(block), 'BLOCK_KNOWN_INVALID');
+    // The verdict is remembered, unless the body does not match the header's tx root: then only the body may be
+    // at fault, and the block hash (the header's) must stay open for the genuine body.
+    assertInvalid(await ctx.chain.importBlock(block), remembered ? 'BLOCK_KNOWN_INVALID' : code);
     return result;
   }
 
@@ -442,7 +444,28 @@ describe('Chain.importBlock rejects every broken rule and changes nothing', () =
   it('BLOCK_BAD_TX_ROOT: a header that does not commit to the transactions', async () => {
     const { ctx, before, valid } = await setup();
     const wrongRoot = computeTxRoot(valid.txs.slice(0, 2));
-    await expectRejected(ctx, before, await tampered(ctx, valid, { txRoot: wrongRoot }), 'BLOCK_BAD_TX_ROOT');
+    await expectRejected(ctx, before, await tampered(ctx, valid, { txRoot: wrongRoot }), 'BLOCK_BAD_TX_ROOT', {
+      remembered: false,
+    });
+  });
+
+  it('a forged body under a valid header is refused without blacklisting the genuine block (same hash)', async () => {
+    const { ctx, before, valid } = await setup();
+    const sealed = await tampered(ctx, valid, {});
+    const reward = sealed.txs[0]!;
+    const forgedReward = Object.freeze({ ...reward, amountMicro: reward.amountMicro + 1n }) as Transaction;
+    const forged = Object.freeze({ header: sealed.header, txs: Object.freeze([forgedReward, ...sealed.txs.slice(1)]) });
+    assert.equal(hashOf(forged), hashOf(sealed));
+    await expectRejected(ctx, before, forged, 'BLOCK_BAD_TX_ROOT', { remembered: false });
+    const signature = new Uint8Array(sealed.txs[1]!.signature);
+    signature[0]! ^= 0x80;
+    const badSignature = Object.freeze({ ...sealed.txs[1]!, signature }) as Transaction;
+    const forged2 = Object.freeze({
+      header: sealed.header,
+      txs: Object.freeze([reward, badSignature, ...sealed.txs.slice(2)]),
+    });
+    await expectRejected(ctx, before, forged2, 'TX_BAD_SIGNATURE', { remembered: false });
+    assert.equal((await ctx.chain.importBlock(sealed)).status, 'head');
   });
 
   it('BLOCK_BAD_STATE_ROOT: a state root other than the one replaying the block gives', async () => {
