@@ -7,7 +7,19 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 
-const LAYERS = ['errors', 'units', 'crypto', 'ledger', 'consensus', 'chain', 'store', 'network', 'api', 'node', 'cli'] as const;
+const LAYERS = [
+  'errors',
+  'units',
+  'crypto',
+  'ledger',
+  'consensus',
+  'chain',
+  'store',
+  'network',
+  'api',
+  'node',
+  'cli',
+] as const;
 const PURE = new Set(['ledger', 'consensus', 'chain']);
 const SRC = 'src';
 
