@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { progress } from './common.js';
+import { progress, ratio } from './common.js';
 
-const BENCHMARKS = ['pow', 'verify', 'import'] as const;
+const BENCHMARKS = ['pow', 'verify', 'import', 'network'] as const;
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
 
@@ -25,6 +25,7 @@ interface Verdicts {
     imports?: Record<string, { txPerSec?: number }>;
     references?: { verifyOnly?: { txPerSec?: number } };
   };
+  network?: { e2e?: { txPerSec?: number | null; latencyP50Ms?: number | null; latencyP99Ms?: number | null } };
 }
 
 /** Largest `otherProcessesBusyCores*` figure anywhere in `value`: how much other work competed for cores. */
@@ -95,6 +96,11 @@ const document = {
     importVerifyOnlyTxPerSec: r.import?.references?.verifyOnly?.txPerSec ?? null,
     importLevelParallelOverVerifyOnly: r.import?.ratios?.['level_parallel_overVerifyOnly'] ?? null,
     importLevelParallelOverInline: r.import?.ratios?.['level_parallelOverInline'] ?? null,
+    networkE2eTxPerSec: r.network?.e2e?.txPerSec ?? null,
+    networkLatencyP50Ms: r.network?.e2e?.latencyP50Ms ?? null,
+    networkLatencyP99Ms: r.network?.e2e?.latencyP99Ms ?? null,
+    /** Transfers through two node processes (API → gossip → pending-mode block) over the bare import rate. */
+    networkOverImport: ratio(r.network?.e2e?.txPerSec ?? null, r.import?.imports?.['level/parallel']?.txPerSec ?? null),
     /**
      * Most cores other processes held during a multi-threaded measurement: above ~0.2 the per-core and
      * parallel figures of this run were starved and are not a fair record.
