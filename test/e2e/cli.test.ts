@@ -263,3 +263,51 @@ describe('gridpeer start', () => {
     for (let i = 0; i < 5; i++) assert.ok(existsSync(join(workDir, 'net', `node-${basePort + i}`, 'chain')));
   });
 });
+
+describe('gridpeer network up / status', () => {
+  it('starts two connected nodes, reports them, and stops them all on SIGINT', async () => {
+    const basePort = await freePortRange(2);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env['GRIDPEER_ADMIN_TOKEN'];
+    const up = spawn(
+      process.execPath,
+      [binPath, 'network', 'up', '--nodes', '2', '--base-port', String(basePort), '--data-root', 'up'],
+      {
+        cwd: workDir,
+        env,
+      },
+    );
+    let stdout = '';
+    up.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => up.on('close', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!stdout.includes('Ctrl-C stops every node')) {
+        assert.ok(Date.now() < deadline, `network up did not come up: ${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.match(stdout, /2 nodes up and connected/);
+      const status = await cliAsync('network', 'status', '--base-port', String(basePort), '--nodes', '2');
+      expectExit(status, 0);
+      assert.match(status.stdout, /all nodes that answered share one head/);
+      // Each node has the other as its peer (the hello made the link two-way).
+      assert.equal((status.stdout.match(/ {5}1 /g) ?? []).length, 2, status.stdout);
+      up.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.match(stdout, /all nodes stopped/);
+      const after = await cliAsync('network', 'status', '--base-port', String(basePort), '--nodes', '2');
+      expectExit(after, 1);
+      assert.match(after.stdout, /down/);
+    } finally {
+      if (up.exitCode === null) up.kill('SIGKILL');
+    }
+  });
+
+  it('network status names a bad --urls entry', async () => {
+    const run = await cliAsync('network', 'status', '--urls', 'http://127.0.0.1:1,nonsense');
+    expectExit(run, 2);
+    assert.match(run.stderr, /--urls\[1\]/);
+  });
+});
