@@ -75,3 +75,19 @@ export function blockView(chain: Chain, block: Block): Record<string, unknown> {
     totalWork: entry?.totalWork.toString() ?? null,
   };
 }
+
+/**
+ * Mines one block now for an admin (or anyone on a dev network): the seeds' `mine_block` and `POST /v1/mine`.
+ * @throws GridPeerError UNAUTHORIZED/ADMIN_DISABLED, or MINING_ABORTED when another block took the head first.
+ */
+export async function mineNow(
+  ctx: ApiContext,
+  request: FastifyRequest,
+): Promise<{ mined: NonNullable<Awaited<ReturnType<ApiContext['mineOne']>>>; block: Block }> {
+  requireAdmin(ctx, request);
+  const mined = await ctx.mineOne();
+  if (!mined) throw new GridPeerError('MINING_ABORTED', 'another block arrived first; the head moved', {});
+  const block = await ctx.chain.getBlock(mined.hash);
+  if (!block) throw new GridPeerError('BLOCK_NOT_FOUND', `mined block ${mined.hash} is not in the store`, {});
+  return { mined, block };
+}

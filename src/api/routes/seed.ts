@@ -16,7 +16,7 @@ import { createTransfer, txHashHex, txSender } from '../../ledger/tx.js';
 import { normalizePeerUrl } from '../../network/peerBook.js';
 import { formatMicroAsCoins, parseCoinsToMicro } from '../../units/index.js';
 import type { ApiContext } from '../context.js';
-import { ADMIN_SECURITY, errorResponses, JsonObject, requireAdmin } from './common.js';
+import { ADMIN_SECURITY, errorResponses, JsonObject, mineNow, requireAdmin } from './common.js';
 import { submitTransaction } from './v1.js';
 
 /** A block as the seed's Python code showed it (index from 1, `proof`, `previous_hash`, plain amounts). */
@@ -99,11 +99,8 @@ export function registerSeedRoutes(app: FastifyInstance, ctx: ApiContext): void 
       },
     },
     async (request) => {
-      requireAdmin(ctx, request);
-      const mined = await ctx.mineOne();
-      if (!mined) throw new GridPeerError('MINING_ABORTED', 'another block arrived first; the head moved', {});
-      const block = await chain.getBlock(mined.hash);
-      return { message: 'Congratulations, you just mined a block!', ...(block ? seedBlock(block) : {}) };
+      const { block } = await mineNow(ctx, request);
+      return { message: 'Congratulations, you just mined a block!', ...seedBlock(block) };
     },
   );
 

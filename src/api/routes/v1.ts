@@ -13,7 +13,7 @@ import { normalizePeerUrl } from '../../network/peerBook.js';
 import { formatMicroAsCoins } from '../../units/index.js';
 import type { ApiContext } from '../context.js';
 import { failureToError } from '../errors.js';
-import { ADMIN_SECURITY, blockView, errorResponses, findBlock, JsonObject, requireAdmin } from './common.js';
+import { ADMIN_SECURITY, blockView, errorResponses, findBlock, JsonObject, mineNow, requireAdmin } from './common.js';
 
 const MAX_LIST = 100;
 
@@ -277,11 +277,8 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      requireAdmin(ctx, request);
-      const mined = await ctx.mineOne();
-      if (!mined) throw new GridPeerError('MINING_ABORTED', 'another block arrived first; the head moved', {});
-      const block = await chain.getBlock(mined.hash);
-      return { ...mined, block: block ? blockView(chain, block) : null };
+      const { mined, block } = await mineNow(ctx, request);
+      return { ...mined, block: blockView(chain, block) };
     },
   );
 
