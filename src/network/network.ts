@@ -119,7 +119,10 @@ export class NetworkService {
   private stopped = false;
   private readonly onHead = (event: HeadEvent) => void this.announceHead(event);
   /** Every transaction entering the mempool goes to the peers, except back to the one that sent it. */
-  private readonly onTx = (tx: Transaction) => this.announceTx(tx, this.receivingFrom);
+  private readonly onTx = (tx: Transaction) => {
+    this.seen.add(txHashHex(tx));
+    this.announceTx(tx, this.receivingFrom);
+  };
   /** The peer whose transaction is being added right now (the chain emits `tx` synchronously). */
   private receivingFrom: string | undefined;
 
