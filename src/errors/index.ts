@@ -52,6 +52,9 @@ export const ERROR_CODES = {
   PEER_REJECTED: 409,
   PEER_UNREACHABLE: 502,
   NODE_START_FAILED: 500,
+  // market
+  MARKET_INVALID_INPUT: 400,
+  MARKET_LP_FAILED: 500,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -46,3 +46,61 @@ export function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
 export function apportionWh(totalWh: number, weights: readonly number[]): number[] {
   return apportion(BigInt(totalWh), weights.map(BigInt)).map(Number);
 }
+
+/**
+ * An exact rational number `numerator/denominator` with a positive denominator, kept in lowest terms. Pool
+ * prices (SDR, MMR, bill sharing) are ratios of energies and prices; billing at the exact ratio and rounding once
+ * per amount keeps the budget identity to a micro-coin per participant, which rounding the price first would not.
+ */
+export interface Ratio {
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
+
+/** `numerator/denominator` in lowest terms. @throws GridPeerError INVALID_ARGUMENT when the denominator is 0. */
+export function ratio(numerator: bigint, denominator = 1n): Ratio {
+  if (denominator === 0n) throw new GridPeerError('INVALID_ARGUMENT', 'a ratio needs a non-zero denominator');
+  const sign = denominator < 0n ? -1n : 1n;
+  const divisor = gcd(numerator, denominator) || 1n;
+  return { numerator: (sign * numerator) / divisor, denominator: (sign * denominator) / divisor };
+}
+
+export function ratioAdd(a: Ratio, b: Ratio): Ratio {
+  return ratio(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator);
+}
+
+export function ratioSub(a: Ratio, b: Ratio): Ratio {
+  return ratio(a.numerator * b.denominator - b.numerator * a.denominator, a.denominator * b.denominator);
+}
+
+export function ratioMul(a: Ratio, b: Ratio): Ratio {
+  return ratio(a.numerator * b.numerator, a.denominator * b.denominator);
+}
+
+/** @throws GridPeerError INVALID_ARGUMENT when `b` is 0. */
+export function ratioDiv(a: Ratio, b: Ratio): Ratio {
+  return ratio(a.numerator * b.denominator, a.denominator * b.numerator);
+}
+
+/** -1, 0 or 1 as `a` is less than, equal to or greater than `b`. */
+export function ratioCompare(a: Ratio, b: Ratio): -1 | 0 | 1 {
+  const difference = a.numerator * b.denominator - b.numerator * a.denominator;
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
+
+/** The ratio rounded half away from zero to an integer (a price to whole micro-coins per kWh). */
+export function roundRatio(value: Ratio): bigint {
+  return divRound(value.numerator, value.denominator);
+}
+
+/** {@link costMicro} at an exact rational price: `energyWh × price / 1000`, rounded once. */
+export function costMicroAt(energyWh: number, priceMicroPerKwh: Ratio): bigint {
+  return divRound(BigInt(energyWh) * priceMicroPerKwh.numerator, priceMicroPerKwh.denominator * WH_PER_KWH);
+}

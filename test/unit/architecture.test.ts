@@ -13,6 +13,7 @@ const LAYERS = [
   'crypto',
   'ledger',
   'consensus',
+  'market',
   'chain',
   'store',
   'network',
@@ -20,7 +21,9 @@ const LAYERS = [
   'node',
   'cli',
 ] as const;
-const PURE = new Set(['ledger', 'consensus', 'chain']);
+const PURE = new Set(['ledger', 'consensus', 'market', 'chain']);
+/** DESIGN.md §3: market/, energy/ and chain/ never import each other; node/ and sim/ wire them. */
+const SIDEWAYS = new Set(['chain>market', 'market>chain', 'market>ledger', 'market>consensus']);
 const SRC = 'src';
 
 function sourceFiles(dir: string): string[] {
@@ -50,7 +53,9 @@ describe('architecture', () => {
       for (const match of file.text.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
         const target = layerOf(join(file.path, '..', match[1]!));
         const targetIndex = LAYERS.indexOf(target as (typeof LAYERS)[number]);
-        if (targetIndex > own) violations.push(`${file.path} (${file.layer}) imports ${match[1]} (${target})`);
+        if (targetIndex > own || SIDEWAYS.has(`${file.layer}>${target}`)) {
+          violations.push(`${file.path} (${file.layer}) imports ${match[1]} (${target})`);
+        }
       }
     }
     assert.deepEqual(violations, []);
