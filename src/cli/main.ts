@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerChainCommands } from './commands/chain.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerMarketCommands } from './commands/market.js';
 import { registerNetworkCommands } from './commands/network.js';
 import { registerNodeCommand } from './commands/node.js';
 import { registerStartCommand } from './commands/start.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerChainCommands(program);
   registerNodeCommand(program);
   registerNetworkCommands(program);
+  registerMarketCommands(program);
   registerStartCommand(program);
   return program;
 }

@@ -38,6 +38,19 @@ export class FlowBook {
   entries(): Array<[string, Flow]> {
     return [...this.flows];
   }
+
+  /** Every flow, in the order participants first appeared. */
+  values(): IterableIterator<Flow> {
+    return this.flows.values();
+  }
+
+  /**
+   * Participant ids in ascending UTF-16 code-unit order (the order `<` gives strings). The default sort compares
+   * strings natively; a JavaScript comparator made building a result of 1 M participants several times slower.
+   */
+  sortedParticipants(): string[] {
+    return [...this.flows.keys()].sort();
+  }
 }
 
 export interface BuildResultParameters {
@@ -58,10 +71,9 @@ export function buildResult(p: BuildResultParameters): ClearingResult {
   const { input } = p;
   // Every participant with an order appears, even one that neither traded nor used the grid.
   for (const order of input.orders) p.flows.get(order.participant);
-  const settlements: Settlement[] = p.flows
-    .entries()
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([participant, flow]) => ({
+  const settlements: Settlement[] = p.flows.sortedParticipants().map((participant) => {
+    const flow = p.flows.get(participant);
+    return {
       participant,
       importWh: flow.importWh,
       exportWh: flow.exportWh,
@@ -71,7 +83,8 @@ export function buildResult(p: BuildResultParameters): ClearingResult {
       gridOnlyPaymentMicro:
         costMicro(flow.importWh, input.gridImportPriceMicroPerKwh) -
         costMicro(flow.exportWh, input.gridExportPriceMicroPerKwh),
-    }));
+    };
+  });
   const gridImportCostMicro = p.gridImportCostMicro ?? costMicro(p.gridImportWh, input.gridImportPriceMicroPerKwh);
   const gridExportRevenueMicro =
     p.gridExportRevenueMicro ?? costMicro(p.gridExportWh, input.gridExportPriceMicroPerKwh);

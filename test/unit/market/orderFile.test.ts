@@ -32,7 +32,7 @@ describe('parseOrderFile', () => {
       trustRating: 4,
       location: '1',
     });
-    assert.deepEqual(params, { uniform: { k: 0.5 } });
+    assert.deepEqual(params, { 'uniform-auction': { k: 0.5 } });
   });
 
   const cases: Array<[string, (file: Record<string, unknown>) => void, string]> = [

@@ -1,0 +1,432 @@
+/**
+ * @module market/mechanisms/auctionBook
+ * What the double auctions (uniform, pay-as-bid, McAfee, continuous) and bilateral matching share
+ * (reference §5, `../shared/reference/market-mechanisms.md`): the checks on a slot's input, limit prices resolved
+ * and read once into typed arrays, the merit-order sort, the greedy merit-order sweep (§5.1 steps 1–2), and a
+ * recorder that books trades, sends what is left to the grid and hands everything to {@link buildResult}.
+ *
+ * Numbers inside, bigint at the boundaries: a price in micro-coins per kWh is checked to be a safe integer
+ * (|p| ≤ 2^53 − 1), so it is exact as a double and comparing doubles compares the prices. Prices leave as bigint,
+ * and money is only ever computed in bigint ({@link costMicro}).
+ *
+ * Who may trade. An order without `limitPriceMicroPerKwh` bids λb or asks λs (its side's grid price). The
+ * reference clamps every price to [λs, λb] (§5.1 step 6: "Otherwise a participant could do better with the
+ * grid"). A bid below λs or an ask above λb could then only trade outside its own limit, so such orders are kept
+ * out of the book and settle with the grid (§5.1 "Imbalance"). Every remaining bid is ≥ λs and every remaining
+ * ask ≤ λb, which is what makes a clamped price stay inside both parties' limits.
+ */
+import { GridPeerError } from '../../errors/index.js';
+import { costMicro, divRound } from '../money.js';
+import { buildResult, type Flow, FlowBook } from '../result.js';
+import type { ClearingResult, Order, SlotInput, Trade } from '../types.js';
+import { assertValidSlotInput } from './pool.js';
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
+
+/** The coded error of this family: `field` names what was rejected, as `assertValidSlotInput` does. */
+export function invalidInput(field: string, rule: string, details: Record<string, unknown> = {}): GridPeerError {
+  return new GridPeerError('MARKET_INVALID_INPUT', `${field} ${rule}`, { field, ...details });
+}
+
+/** A slot's orders read into arrays indexed like `input.orders`. */
+export interface AuctionBook {
+  readonly input: SlotInput;
+  readonly orders: readonly Order[];
+  /** Resolved limit price per order, micro-coins per kWh (absent limit = λb for a bid, λs for an offer). */
+  readonly price: Float64Array;
+  /** `sequence` per order; absent = +∞, so orders without one come after every order with one. */
+  readonly sequence: Float64Array;
+  readonly energyWh: Float64Array;
+  /** Orders that may trade (energy > 0, bid ≥ λs, ask ≤ λb): input order until {@link sortMeritOrder}. */
+  readonly bids: Int32Array;
+  readonly asks: Int32Array;
+  /** λb and λs as exact numbers. */
+  readonly importPrice: number;
+  readonly exportPrice: number;
+}
+
+function safePrice(value: unknown, field: string): number {
+  if (typeof value !== 'bigint' || value > MAX_SAFE_BIG || value < -MAX_SAFE_BIG) {
+    throw invalidInput(field, 'must be a bigint of at most 2^53 − 1 micro-coins per kWh', {
+      value: typeof value === 'bigint' ? value.toString() : String(value),
+    });
+  }
+  return Number(value);
+}
+
+/**
+ * Checks the slot (`assertValidSlotInput` of the pool mechanisms, plus the auctions' own fields) and reads it into
+ * an {@link AuctionBook}.
+ * @throws GridPeerError MARKET_INVALID_INPUT naming the field: everything `assertValidSlotInput` rejects (repeated
+ *   ids, bad energies or sides, λb < λs, negative grid prices, …), a grid or limit price that is not a bigint of
+ *   magnitude ≤ 2^53 − 1, or a `sequence` that is not a finite number.
+ */
+export function readBook(input: SlotInput): AuctionBook {
+  assertValidSlotInput(input);
+  const importPrice = safePrice(input.gridImportPriceMicroPerKwh, 'gridImportPriceMicroPerKwh');
+  const exportPrice = safePrice(input.gridExportPriceMicroPerKwh, 'gridExportPriceMicroPerKwh');
+  const orders = input.orders;
+  const n = orders.length;
+  const price = new Float64Array(n);
+  const sequence = new Float64Array(n);
+  const energyWh = new Float64Array(n);
+  const bids = new Int32Array(n);
+  const asks = new Int32Array(n);
+  let bidCount = 0;
+  let askCount = 0;
+  for (let i = 0; i < n; i++) {
+    const order = orders[i]!;
+    const energy = order.energyWh;
+    energyWh[i] = energy;
+    const seq = order.sequence;
+    if (seq === undefined) sequence[i] = Number.POSITIVE_INFINITY;
+    else if (typeof seq === 'number' && Number.isFinite(seq)) sequence[i] = seq;
+    else throw invalidInput(`orders[${i}].sequence`, 'must be a finite number', { value: String(seq) });
+    const limit = order.limitPriceMicroPerKwh;
+    if (order.side === 'bid') {
+      const p = limit === undefined ? importPrice : safePrice(limit, `orders[${i}].limitPriceMicroPerKwh`);
+      price[i] = p;
+      if (energy > 0 && p >= exportPrice) bids[bidCount++] = i;
+    } else {
+      const p = limit === undefined ? exportPrice : safePrice(limit, `orders[${i}].limitPriceMicroPerKwh`);
+      price[i] = p;
+      if (energy > 0 && p <= importPrice) asks[askCount++] = i;
+    }
+  }
+  return {
+    input,
+    orders,
+    price,
+    sequence,
+    energyWh,
+    bids: bids.subarray(0, bidCount),
+    asks: asks.subarray(0, askCount),
+    importPrice,
+    exportPrice,
+  };
+}
+
+/** Time priority (reference §5.1 step 1: "Break ties by submission time, then by id"): sequence, then id. */
+export function compareArrival(book: AuctionBook, a: number, b: number): number {
+  const sa = book.sequence[a]!;
+  const sb = book.sequence[b]!;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  const ia = book.orders[a]!.id;
+  const ib = book.orders[b]!.id;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/**
+ * Sorts `items` ascending by `key[item]`, ties by item, with one native sort of packed doubles
+ * `(key − min)·radix + item`: no JavaScript comparator, about twice as fast as a comparison sort over typed arrays
+ * for 500 k orders with distinct prices (measured on Node 20). Exact, and done, only when every key is a safe
+ * integer and the packed values stay below 2^53 (`radix` > every item); returns false otherwise.
+ */
+function packedSort(items: Int32Array, key: Float64Array, radix: number): boolean {
+  const m = items.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < m; j++) {
+    const k = key[items[j]!]!;
+    if (!Number.isSafeInteger(k)) return false;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  if ((max - min + 1) * radix > MAX_SAFE) return false;
+  const packed = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const item = items[j]!;
+    packed[j] = (key[item]! - min) * radix + item;
+  }
+  packed.sort();
+  for (let j = 0; j < m; j++) items[j] = packed[j]! % radix;
+  return true;
+}
+
+/** Puts `items[start..end)` in arrival order: insertion sort for the short runs that are usual, else a sort. */
+function sortRunByArrival(book: AuctionBook, items: Int32Array, start: number, end: number): void {
+  if (end - start > 16) {
+    items.subarray(start, end).sort((a, b) => compareArrival(book, a, b));
+    return;
+  }
+  for (let x = start + 1; x < end; x++) {
+    const item = items[x]!;
+    let y = x - 1;
+    while (y >= start && compareArrival(book, items[y]!, item) > 0) {
+      items[y + 1] = items[y]!;
+      y--;
+    }
+    items[y + 1] = item;
+  }
+}
+
+/**
+ * Sorts `items` by `key[item]` ascending, ties in arrival order ({@link compareArrival}): a packed native sort and
+ * then only the runs of equal keys sorted by arrival, or a comparison sort when the keys do not pack.
+ */
+function sortByKeyThenArrival(book: AuctionBook, items: Int32Array, key: Float64Array): void {
+  if (!packedSort(items, key, Math.max(book.orders.length, 1))) {
+    items.sort((a, b) => {
+      const ka = key[a]!;
+      const kb = key[b]!;
+      return ka < kb ? -1 : ka > kb ? 1 : compareArrival(book, a, b);
+    });
+    return;
+  }
+  let start = 0;
+  for (let j = 1; j <= items.length; j++) {
+    if (j === items.length || key[items[j]!] !== key[items[start]!]) {
+      if (j - start > 1) sortRunByArrival(book, items, start, j);
+      start = j;
+    }
+  }
+}
+
+/**
+ * The orders of the book that may trade, in arrival order: by `sequence` (absent last), then id (reference §5.1
+ * step 1, §5.4). Input already in that order (the usual case) is only checked.
+ */
+export function arrivalOrder(book: AuctionBook): Int32Array {
+  const arrival = new Int32Array(book.bids.length + book.asks.length);
+  arrival.set(book.bids, 0);
+  arrival.set(book.asks, book.bids.length);
+  // Sorted by index, the two lists merge into input order.
+  arrival.sort();
+  let sorted = true;
+  for (let j = 1; j < arrival.length && sorted; j++) {
+    if (compareArrival(book, arrival[j - 1]!, arrival[j]!) > 0) sorted = false;
+  }
+  if (sorted) return arrival;
+  // An absent sequence (+∞) becomes max + 1: still last, and the keys can pack.
+  const key = Float64Array.from(book.sequence);
+  let maxFinite = Number.NEGATIVE_INFINITY;
+  for (const seq of key) if (seq !== Number.POSITIVE_INFINITY && seq > maxFinite) maxFinite = seq;
+  const absent = maxFinite === Number.NEGATIVE_INFINITY ? 0 : maxFinite + 1;
+  for (let i = 0; i < key.length; i++) if (key[i] === Number.POSITIVE_INFINITY) key[i] = absent;
+  sortByKeyThenArrival(book, arrival, key);
+  return arrival;
+}
+
+/**
+ * Sorts `book.bids` by price descending and `book.asks` by price ascending, ties by arrival (reference §5.1 step 1:
+ * "Break ties by submission time, then by id"), each side with {@link sortByKeyThenArrival}.
+ */
+export function sortMeritOrder(book: AuctionBook): void {
+  const negated = book.price.map((p) => -p);
+  sortByKeyThenArrival(book, book.bids, negated);
+  sortByKeyThenArrival(book, book.asks, book.price);
+}
+
+/** The matches of a merit-order sweep, and where it stopped. */
+export interface Sweep {
+  readonly count: number;
+  /** Per match: the bid's and the offer's order index and the quantity. */
+  readonly bid: Int32Array;
+  readonly ask: Int32Array;
+  readonly quantity: Float64Array;
+  /** Sum of the matched quantities. */
+  readonly total: number;
+  /** Position in the sorted bids of the first bid not completely filled (= bids.length when all were). */
+  readonly nextBid: number;
+  /** What is left of that bid (0 when there is none). */
+  readonly nextBidLeft: number;
+  readonly nextAsk: number;
+  readonly nextAskLeft: number;
+}
+
+/**
+ * Greedy matching of reference §5.1 step 2 on sorted `bids` and `asks`: the best remaining bid takes from the best
+ * remaining ask while bid ≥ ask, each match the smaller of the two remainders.
+ * @param quantity per order index, > 0 for every order in `bids` and `asks` (Wh, or units for McAfee).
+ * @param maxTotal stop once this much is matched (McAfee's K − 1 units); unbounded by default.
+ */
+export function sweepMeritOrder(
+  bids: Int32Array,
+  asks: Int32Array,
+  price: Float64Array,
+  quantity: Float64Array,
+  maxTotal = Number.POSITIVE_INFINITY,
+): Sweep {
+  const nb = bids.length;
+  const na = asks.length;
+  // Every match exhausts a bid or an ask, so there are fewer than nb + na.
+  const capacity = Math.max(0, nb + na - 1);
+  const bidOut = new Int32Array(capacity);
+  const askOut = new Int32Array(capacity);
+  const quantityOut = new Float64Array(capacity);
+  let ib = 0;
+  let ja = 0;
+  let bidLeft = nb > 0 ? quantity[bids[0]!]! : 0;
+  let askLeft = na > 0 ? quantity[asks[0]!]! : 0;
+  let count = 0;
+  let total = 0;
+  while (ib < nb && ja < na && total < maxTotal) {
+    const b = bids[ib]!;
+    const a = asks[ja]!;
+    if (price[b]! < price[a]!) break;
+    let q = Math.min(bidLeft, askLeft);
+    if (q > maxTotal - total) q = maxTotal - total;
+    bidOut[count] = b;
+    askOut[count] = a;
+    quantityOut[count] = q;
+    count++;
+    total += q;
+    bidLeft -= q;
+    askLeft -= q;
+    if (bidLeft === 0) {
+      ib++;
+      bidLeft = ib < nb ? quantity[bids[ib]!]! : 0;
+    }
+    if (askLeft === 0) {
+      ja++;
+      askLeft = ja < na ? quantity[asks[ja]!]! : 0;
+    }
+  }
+  return {
+    count,
+    bid: bidOut,
+    ask: askOut,
+    quantity: quantityOut,
+    total,
+    nextBid: ib,
+    nextBidLeft: bidLeft,
+    nextAsk: ja,
+    nextAskLeft: askLeft,
+  };
+}
+
+/** Resolution of `k`: k-rule prices are computed as lo + round(k·10^9)·(hi − lo)/10^9, rounded once. */
+const K_SCALE = 1_000_000_000n;
+
+/**
+ * The k-rule `lo + k·(hi − lo)` (reference §5.1 step 4, JASA `kInterval`; §5.2 (a)), rounded half away from zero
+ * to whole micro-coins per kWh. `k` is applied at a resolution of 10^-9 so the result is exact integer arithmetic.
+ */
+export function kPrice(lo: bigint, hi: bigint, k: number): bigint {
+  return lo + divRound(BigInt(Math.round(k * 1e9)) * (hi - lo), K_SCALE);
+}
+
+/** `value` clamped to [lo, hi] (reference §5.1 step 6: to [λs, λb]). */
+export function clampPrice(value: bigint, lo: bigint, hi: bigint): bigint {
+  return value < lo ? lo : value > hi ? hi : value;
+}
+
+/** Reads the optional `k ∈ [0, 1]` of a k-rule mechanism. */
+export function readK(value: unknown): number {
+  if (value === undefined) return 0.5;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw invalidInput('k', 'must be a number in [0, 1]', { value: String(value) });
+  }
+  return value;
+}
+
+/** Checks that `params` is absent or an object and returns it as a record (parameters may come from JSON). */
+export function readParams(params: unknown): Readonly<Record<string, unknown>> {
+  if (params === undefined || params === null) return {};
+  if (typeof params !== 'object' || Array.isArray(params)) throw invalidInput('params', 'must be an object');
+  return params as Record<string, unknown>;
+}
+
+/**
+ * Books the trades of one slot, sends what each order has left to the grid and builds the {@link ClearingResult}.
+ * Participants' flows are looked up once per order. At gate closure each participant settles the energy it did
+ * not exchange with peers with the grid (reference §5.1 "Imbalance": unmatched bids buy at λb, unmatched asks sell
+ * at λs), rounded once per participant (§0: "round once at billing"). As with `GridFallback`, the grid columns of
+ * the result are the sums of those bills, so the operator keeps exactly the spreads (pay-as-bid (c), McAfee) and
+ * nothing else.
+ */
+export class TradeRecorder {
+  readonly trades: Trade[] = [];
+  private readonly book: AuctionBook;
+  private readonly flows = new FlowBook();
+  private readonly flowOf: Flow[];
+  private readonly filledWh: Float64Array;
+
+  constructor(book: AuctionBook) {
+    this.book = book;
+    const orders = book.orders;
+    const flowOf: Flow[] = new Array(orders.length);
+    for (let i = 0; i < orders.length; i++) flowOf[i] = this.flows.get(orders[i]!.participant);
+    this.flowOf = flowOf;
+    this.filledWh = new Float64Array(orders.length);
+  }
+
+  /**
+   * One trade of `energyWh` between bid order `bid` and offer order `ask` (indices into the orders). The buyer
+   * pays `energyWh × buyerPrice`, the seller receives `energyWh × sellerPrice` (the same unless the operator keeps
+   * a spread), each rounded once. `Trade.priceMicroPerKwh` is the buyer's price.
+   */
+  trade(bid: number, ask: number, energyWh: number, buyerPrice: bigint, sellerPrice: bigint = buyerPrice): void {
+    const orders = this.book.orders;
+    const bidOrder = orders[bid]!;
+    const askOrder = orders[ask]!;
+    const amountMicro = costMicro(energyWh, buyerPrice);
+    const sellerAmountMicro = sellerPrice === buyerPrice ? amountMicro : costMicro(energyWh, sellerPrice);
+    this.trades.push({
+      sellerId: askOrder.participant,
+      buyerId: bidOrder.participant,
+      offerId: askOrder.id,
+      bidId: bidOrder.id,
+      energyWh,
+      priceMicroPerKwh: buyerPrice,
+      amountMicro,
+      sellerAmountMicro,
+    });
+    const buyer = this.flowOf[bid]!;
+    buyer.importWh += energyWh;
+    buyer.peerImportWh += energyWh;
+    buyer.netPaymentMicro += amountMicro;
+    const seller = this.flowOf[ask]!;
+    seller.exportWh += energyWh;
+    seller.peerExportWh += energyWh;
+    seller.netPaymentMicro -= sellerAmountMicro;
+    this.filledWh[bid]! += energyWh;
+    this.filledWh[ask]! += energyWh;
+  }
+
+  /** Gate closure (K8): every order's unfilled energy goes to the grid, billed per participant; then the result. */
+  finish(mechanism: string, prices: ClearingResult['prices'] = {}): ClearingResult {
+    const { orders, energyWh, input } = this.book;
+    let gridImportWh = 0;
+    let gridExportWh = 0;
+    for (let i = 0; i < orders.length; i++) {
+      const left = energyWh[i]! - this.filledWh[i]!;
+      if (left === 0) continue;
+      if (orders[i]!.side === 'bid') {
+        this.flowOf[i]!.importWh += left;
+        gridImportWh += left;
+      } else {
+        this.flowOf[i]!.exportWh += left;
+        gridExportWh += left;
+      }
+    }
+    let gridImportCostMicro = 0n;
+    let gridExportRevenueMicro = 0n;
+    for (const flow of this.flows.values()) {
+      const fromGridWh = flow.importWh - flow.peerImportWh;
+      if (fromGridWh > 0) {
+        const cost = costMicro(fromGridWh, input.gridImportPriceMicroPerKwh);
+        flow.netPaymentMicro += cost;
+        gridImportCostMicro += cost;
+      }
+      const toGridWh = flow.exportWh - flow.peerExportWh;
+      if (toGridWh > 0) {
+        const revenue = costMicro(toGridWh, input.gridExportPriceMicroPerKwh);
+        flow.netPaymentMicro -= revenue;
+        gridExportRevenueMicro += revenue;
+      }
+    }
+    return buildResult({
+      mechanism,
+      input,
+      trades: this.trades,
+      flows: this.flows,
+      gridImportWh,
+      gridExportWh,
+      gridImportCostMicro,
+      gridExportRevenueMicro,
+      prices,
+    });
+  }
+}
