@@ -311,3 +311,60 @@ describe('gridpeer network up / status', () => {
     assert.match(run.stderr, /--urls\[1\]/);
   });
 });
+
+describe('gridpeer market', () => {
+  const example = join(repoRoot, 'examples', 'orders-case-a.json');
+
+  it('market clear with the uniform auction prints the reference case A outcome', async () => {
+    const run = await cliAsync('market', 'clear', '--mechanism', 'uniform-auction', '--input', example);
+    expectExit(run, 0);
+    assert.match(run.stdout, /clearing 0\.185/);
+    assert.match(run.stdout, /S1 → B1 {2}2000 Wh @ 0\.185 = 0\.37/);
+    assert.match(run.stdout, /efficiency 1\.000/);
+  });
+
+  it('market clear --json gives the result, metrics and optimum as JSON', async () => {
+    const run = await cliAsync('market', 'clear', '--mechanism', 'sdr', '--input', example, '--json');
+    expectExit(run, 0);
+    const json = JSON.parse(run.stdout) as {
+      result: { prices: Record<string, string>; gridImportWh: number };
+      optimum: { welfareMicro: number };
+    };
+    assert.deepEqual(json.result.prices, { buyPriceMicroPerKwh: '165000', sellPriceMicroPerKwh: '120000' });
+    assert.equal(json.result.gridImportWh, 2000);
+    assert.equal(Math.round(json.optimum.welfareMicro), 590_000);
+  });
+
+  it('market compare lists every mechanism against the LP optimum', async () => {
+    const run = await cliAsync('market', 'compare', '--input', example);
+    expectExit(run, 0);
+    assert.match(run.stdout, /optimum welfare W\* 0\.590000/);
+    for (const name of [
+      'grid-only',
+      'fixed-price',
+      'sdr',
+      'mmr',
+      'bill-sharing',
+      'dual-level',
+      'uniform-auction',
+      'pay-as-bid',
+      'mcafee',
+      'continuous-auction',
+      'bilateral',
+    ]) {
+      assert.match(run.stdout, new RegExp(`^${name} `, 'm'), name);
+    }
+  });
+
+  it('an unknown mechanism and a bad order field are exit 2 naming the flag or field', async () => {
+    const unknown = await cliAsync('market', 'clear', '--mechanism', 'lottery', '--input', example);
+    expectExit(unknown, 2);
+    assert.match(unknown.stderr, /--mechanism must be one of: grid-only, fixed-price/);
+    const file = JSON.parse(readFileSync(example, 'utf8')) as { orders: Array<Record<string, unknown>> };
+    file.orders[2]!['energyWh'] = -5;
+    writeFileSync(join(workDir, 'bad-orders.json'), JSON.stringify(file));
+    const bad = await cliAsync('market', 'compare', '--input', 'bad-orders.json');
+    expectExit(bad, 2);
+    assert.match(bad.stderr, /orders\[2\]\.energyWh/);
+  });
+});
