@@ -36,31 +36,81 @@ describe('parseOrderFile', () => {
   });
 
   const cases: Array<[string, (file: Record<string, unknown>) => void, string]> = [
-    ['format', (f) => void (f['format'] = 'x'), 'format'],
-    ['import price', (f) => void (f['gridImportPrice'] = '-1'), 'gridImportPrice'],
-    ['export above import', (f) => void (f['gridExportPrice'] = '0.5'), 'gridExportPrice'],
-    ['slot start', (f) => void (f['slotStart'] = 'yesterday'), 'slotStart'],
-    ['orders not an array', (f) => void (f['orders'] = {}), 'orders'],
-    ['side', (f) => void ((f['orders'] as Array<Record<string, unknown>>)[1]!['side'] = 'sell'), 'orders[1].side'],
+    [
+      'format',
+      (f) => {
+        f['format'] = 'x';
+      },
+      'format',
+    ],
+    [
+      'import price',
+      (f) => {
+        f['gridImportPrice'] = '-1';
+      },
+      'gridImportPrice',
+    ],
+    [
+      'export above import',
+      (f) => {
+        f['gridExportPrice'] = '0.5';
+      },
+      'gridExportPrice',
+    ],
+    [
+      'slot start',
+      (f) => {
+        f['slotStart'] = 'yesterday';
+      },
+      'slotStart',
+    ],
+    [
+      'orders not an array',
+      (f) => {
+        f['orders'] = {};
+      },
+      'orders',
+    ],
+    [
+      'side',
+      (f) => {
+        (f['orders'] as Array<Record<string, unknown>>)[1]!['side'] = 'sell';
+      },
+      'orders[1].side',
+    ],
     [
       'energy',
-      (f) => void ((f['orders'] as Array<Record<string, unknown>>)[2]!['energyWh'] = 1.5),
+      (f) => {
+        (f['orders'] as Array<Record<string, unknown>>)[2]!['energyWh'] = 1.5;
+      },
       'orders[2].energyWh',
     ],
     [
       'limit price',
-      (f) => void ((f['orders'] as Array<Record<string, unknown>>)[0]!['limitPrice'] = 'cheap'),
+      (f) => {
+        (f['orders'] as Array<Record<string, unknown>>)[0]!['limitPrice'] = 'cheap';
+      },
       'orders[0].limitPrice',
     ],
     [
       'trust rating',
-      (f) => void ((f['orders'] as Array<Record<string, unknown>>)[3]!['trustRating'] = 5),
+      (f) => {
+        (f['orders'] as Array<Record<string, unknown>>)[3]!['trustRating'] = 5;
+      },
       'orders[3].trustRating',
     ],
-    ['duplicate id', (f) => void ((f['orders'] as Array<Record<string, unknown>>)[4]!['id'] = 'S1'), 'orders[4].id'],
+    [
+      'duplicate id',
+      (f) => {
+        (f['orders'] as Array<Record<string, unknown>>)[4]!['id'] = 'S1';
+      },
+      'orders[4].id',
+    ],
     [
       'participant',
-      (f) => void delete (f['orders'] as Array<Record<string, unknown>>)[5]!['participant'],
+      (f) => {
+        delete (f['orders'] as Array<Record<string, unknown>>)[5]!['participant'];
+      },
       'orders[5].participant',
     ],
   ];
