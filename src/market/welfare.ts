@@ -382,10 +382,19 @@ export function mechanismWelfare(
   const tradeWh = result.trades.reduce((sum, t) => sum + t.energyWh, 0);
   const peerImportWh = result.settlements.reduce((sum, s) => sum + s.peerImportWh, 0);
   const peerExportWh = result.settlements.reduce((sum, s) => sum + s.peerExportWh, 0);
+  // Trades are used only when they form a feasible point: every order they name has room for their energy.
+  // Mechanisms that net a participant's orders (fixed price) name one order per participant, which may be
+  // smaller than the netted trade; then the participant-level fill below applies.
+  const namedWh = new Map<string, number>();
+  for (const t of result.trades) {
+    namedWh.set(t.bidId, (namedWh.get(t.bidId) ?? 0) + t.energyWh);
+    namedWh.set(t.offerId, (namedWh.get(t.offerId) ?? 0) + t.energyWh);
+  }
   const tradesDescribePeers =
     tradeWh === peerImportWh &&
     tradeWh === peerExportWh &&
-    result.trades.every((t) => room.has(t.bidId) && room.has(t.offerId));
+    result.trades.every((t) => room.has(t.bidId) && room.has(t.offerId)) &&
+    [...namedWh].every(([id, wh]) => wh <= (room.get(id) ?? 0));
   if (tradesDescribePeers) {
     for (const trade of result.trades) {
       addPeer(trade.bidId, trade.energyWh);
