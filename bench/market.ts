@@ -13,14 +13,23 @@
  * Every round runs all of them back to back on the same orders; each ratio is the median of the rounds' ratios.
  * From 100 k orders, a full garbage collection runs before each measurement (`gcBeforeEachMeasurement`).
  *
+ * Welfare efficiency (reference §7.1) of every mechanism in `MECHANISMS` (src/market/registry.ts): η =
+ * `mechanismWelfare` / `slotWelfareOptimum` (the LP optimum W*), on the reference case A
+ * (examples/orders-case-a.json with its own parameters) and on random books (seeded; default parameters): mean,
+ * min and max of η over the books where it is defined (W* > 0, or W = W* = 0).
+ *
  * Run alone with `npx tsx bench/market.ts`; stdout is one JSON document, progress goes to stderr.
  */
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { readBook, sortMeritOrder, sweepMeritOrder } from '../src/market/mechanisms/auctionBook.js';
 import { clearContinuousAuction, matchContinuous } from '../src/market/mechanisms/continuousAuction.js';
 import { clearUniformAuction, uniformPrice } from '../src/market/mechanisms/uniformAuction.js';
+import { parseOrderFile } from '../src/market/orderFile.js';
+import { MECHANISMS } from '../src/market/registry.js';
 import type { Order, SlotInput } from '../src/market/types.js';
+import { mechanismWelfare, slotWelfareOptimum, welfareEfficiency } from '../src/market/welfare.js';
 import { emit, median, medianRatio, progress, round3, startCpuSample } from './common.js';
 
 /** Orders per size, with rounds (and repetitions per round for the small size, whose runs are short). */
@@ -38,6 +47,11 @@ const GC_FROM_ORDERS = 100_000;
 const LAMBDA_BUY = 300_000n;
 const LAMBDA_SELL = 100_000n;
 const TARGET_RATIO = 2;
+/** Random books for the welfare efficiency: how many, and how many orders each (uniform in the range). */
+const WELFARE_BOOKS = 200;
+const WELFARE_MIN_ORDERS = 10;
+const WELFARE_MAX_ORDERS = 40;
+const CASE_A = new URL('../examples/orders-case-a.json', import.meta.url);
 
 /** mulberry32: a small deterministic PRNG, so every run clears the same orders. */
 function prng(seed: number): () => number {
@@ -187,7 +201,104 @@ function measureSize(size: (typeof SIZES)[number]) {
   };
 }
 
-function main(): void {
+/**
+ * A small random book: 10–40 orders over about 0.7 participants per order (so some participants hold several
+ * orders, both sides possible), 100–5,000 Wh, limit prices 0.08–0.32 coin/kWh, one in ten orders without a limit.
+ */
+function randomBook(random: () => number): SlotInput {
+  const n = WELFARE_MIN_ORDERS + Math.floor(random() * (WELFARE_MAX_ORDERS - WELFARE_MIN_ORDERS + 1));
+  const participants = Math.max(2, Math.round(n * 0.7));
+  const orders: Order[] = [];
+  for (let i = 0; i < n; i++) {
+    const limit = random() < 0.1 ? undefined : BigInt(80_000 + Math.floor(random() * 240_001));
+    orders.push({
+      id: `o${i}`,
+      participant: `p${Math.floor(random() * participants)}`,
+      side: random() < 0.5 ? 'bid' : 'offer',
+      energyWh: 100 + Math.floor(random() * 4_901),
+      ...(limit === undefined ? {} : { limitPriceMicroPerKwh: limit }),
+      sequence: i,
+    });
+  }
+  return {
+    slotStartMs: 0,
+    slotDurationMs: 3_600_000,
+    orders,
+    gridImportPriceMicroPerKwh: LAMBDA_BUY,
+    gridExportPriceMicroPerKwh: LAMBDA_SELL,
+  };
+}
+
+/** η of every mechanism on case A and over the random books. */
+async function measureWelfare() {
+  progress('market: welfare efficiency, case A');
+  const caseA = parseOrderFile(JSON.parse(readFileSync(CASE_A, 'utf8')));
+  const optimumA = await slotWelfareOptimum(caseA.input);
+  const caseAEfficiency: Record<string, number | null> = {};
+  for (const mechanism of MECHANISMS) {
+    const result = mechanism.clear(caseA.input, caseA.params[mechanism.name]);
+    const welfare = mechanismWelfare(caseA.input, result);
+    caseAEfficiency[mechanism.name] = welfareEfficiency(welfare.welfareNano, optimumA.welfareNano);
+  }
+  progress(`market: welfare efficiency, ${WELFARE_BOOKS} random books`);
+  const random = prng(0x77656c66);
+  const samples = new Map<string, number[]>(MECHANISMS.map((m) => [m.name, []]));
+  const undefinedCount = new Map<string, number>(MECHANISMS.map((m) => [m.name, 0]));
+  const failures = new Map<string, number>(MECHANISMS.map((m) => [m.name, 0]));
+  let ordersTotal = 0;
+  for (let b = 0; b < WELFARE_BOOKS; b++) {
+    const input = randomBook(random);
+    ordersTotal += input.orders.length;
+    const optimum = await slotWelfareOptimum(input);
+    for (const mechanism of MECHANISMS) {
+      let efficiency: number | null;
+      try {
+        const welfare = mechanismWelfare(input, mechanism.clear(input));
+        efficiency = welfareEfficiency(welfare.welfareNano, optimum.welfareNano);
+      } catch {
+        failures.set(mechanism.name, failures.get(mechanism.name)! + 1);
+        continue;
+      }
+      if (efficiency === null) undefinedCount.set(mechanism.name, undefinedCount.get(mechanism.name)! + 1);
+      else samples.get(mechanism.name)!.push(efficiency);
+    }
+  }
+  const stats = (values: readonly number[]) =>
+    values.length === 0
+      ? { mean: null, min: null, max: null }
+      : {
+          mean: round3(values.reduce((sum, v) => sum + v, 0) / values.length),
+          min: round3(Math.min(...values)),
+          max: round3(Math.max(...values)),
+        };
+  return {
+    method:
+      'η = mechanismWelfare(input, result).welfareNano / slotWelfareOptimum(input).welfareNano (welfareEfficiency)',
+    caseA: {
+      file: 'examples/orders-case-a.json (its params per mechanism)',
+      optimumMicro: optimumA.welfareMicro,
+      efficiency: Object.fromEntries(
+        Object.entries(caseAEfficiency).map(([name, e]) => [name, e === null ? null : round3(e)]),
+      ),
+    },
+    randomBooks: {
+      books: WELFARE_BOOKS,
+      ordersPerBook: `${WELFARE_MIN_ORDERS}–${WELFARE_MAX_ORDERS} (mean ${round3(ordersTotal / WELFARE_BOOKS)})`,
+      generator:
+        'mulberry32 seed 0x77656c66; ~0.7 participants per order; side 50/50; 100–5,000 Wh; limit ' +
+        '80,000–320,000 µcoin/kWh, 10 % without a limit; λs = 100,000, λb = 300,000; default parameters',
+      efficiency: Object.fromEntries(
+        MECHANISMS.map((m) => [
+          m.name,
+          { ...stats(samples.get(m.name)!), undefined: undefinedCount.get(m.name)!, failed: failures.get(m.name)! },
+        ]),
+      ),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const welfare = await measureWelfare();
   const sizes = SIZES.map(measureSize);
   const largest = sizes.at(-1)!;
   emit({
@@ -209,6 +320,7 @@ function main(): void {
       float64Sort: 'Float64Array.prototype.sort (native, no comparator) of a copy of the same prices as numbers',
     },
     sizes,
+    welfare,
     target: {
       what: `clearing 1 M orders within ${TARGET_RATIO}× sorting them (ratio to referenceSort)`,
       threshold: TARGET_RATIO,
@@ -222,4 +334,4 @@ function main(): void {
   });
 }
 
-main();
+await main();

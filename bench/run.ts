@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { progress, ratio } from './common.js';
 
-const BENCHMARKS = ['pow', 'verify', 'import', 'network'] as const;
+const BENCHMARKS = ['pow', 'verify', 'import', 'network', 'market'] as const;
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
 
@@ -26,6 +26,14 @@ interface Verdicts {
     references?: { verifyOnly?: { txPerSec?: number } };
   };
   network?: { e2e?: { txPerSec?: number | null; latencyP50Ms?: number | null; latencyP99Ms?: number | null } };
+  market?: {
+    sizes?: Array<{ orders?: number; ratios?: Record<string, number | null> }>;
+    target?: { uniformMet?: boolean | null; cdaMet?: boolean | null };
+    welfare?: {
+      caseA?: { efficiency?: Record<string, number | null> };
+      randomBooks?: { efficiency?: Record<string, { mean?: number | null }> };
+    };
+  };
 }
 
 /** Largest `otherProcessesBusyCores*` figure anywhere in `value`: how much other work competed for cores. */
@@ -71,6 +79,8 @@ const date = new Date();
 const results: Record<string, unknown> = {};
 for (const name of BENCHMARKS) results[name] = runBenchmark(name);
 const r = results as Verdicts;
+const market1M = r.market?.sizes?.find((size) => size.orders === 1_000_000)?.ratios;
+const marketRandomEfficiency = r.market?.welfare?.randomBooks?.efficiency;
 
 const document = {
   date: date.toISOString(),
@@ -101,6 +111,19 @@ const document = {
     networkLatencyP99Ms: r.network?.e2e?.latencyP99Ms ?? null,
     /** Transfers through two node processes (API → gossip → pending-mode block) over the bare import rate. */
     networkOverImport: ratio(r.network?.e2e?.txPerSec ?? null, r.import?.imports?.['level/parallel']?.txPerSec ?? null),
+    /** Clearing 1 M orders (full ClearingResult) over sorting them; the target is ≤ 2. */
+    marketUniform1MOverSort: market1M?.['uniformOverSort'] ?? null,
+    marketCda1MOverSort: market1M?.['cdaOverSort'] ?? null,
+    marketTargetMet:
+      r.market?.target === undefined
+        ? null
+        : (r.market.target.uniformMet ?? false) && (r.market.target.cdaMet ?? false),
+    /** Mean welfare efficiency η = W/W* per mechanism over the random books; case A per mechanism. */
+    marketEfficiencyMean:
+      marketRandomEfficiency === undefined
+        ? null
+        : Object.fromEntries(Object.entries(marketRandomEfficiency).map(([name, e]) => [name, e.mean ?? null])),
+    marketEfficiencyCaseA: r.market?.welfare?.caseA?.efficiency ?? null,
     /**
      * Most cores other processes held during a multi-threaded measurement: above ~0.2 the per-core and
      * parallel figures of this run were starved and are not a fair record.

@@ -17,6 +17,16 @@ export function divRound(numerator: bigint, denominator: bigint): bigint {
 
 /** Money for `energyWh` at `priceMicroPerKwh`, rounded to whole micro-coins. */
 export function costMicro(energyWh: number, priceMicroPerKwh: bigint): bigint {
+  // Fast path, same result: when Wh·price is a safe integer it is exact as a double, and so are the remainder
+  // and quotient by 1000, so the rounding below is divRound's (half away from zero) without bigint temporaries.
+  const product = energyWh * Number(priceMicroPerKwh);
+  if (typeof priceMicroPerKwh === 'bigint' && Number.isSafeInteger(energyWh) && Number.isSafeInteger(product)) {
+    const magnitude = product < 0 ? -product : product;
+    const remainder = magnitude % 1000;
+    let quotient = (magnitude - remainder) / 1000;
+    if (remainder >= 500) quotient++;
+    return BigInt(product < 0 ? -quotient : quotient);
+  }
   return divRound(BigInt(energyWh) * priceMicroPerKwh, WH_PER_KWH);
 }
 

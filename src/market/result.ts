@@ -22,26 +22,48 @@ export function emptyFlow(): Flow {
   return { importWh: 0, exportWh: 0, peerImportWh: 0, peerExportWh: 0, netPaymentMicro: 0n };
 }
 
-/** Flows keyed by participant, created on first use. */
+/**
+ * Flows keyed by participant, created on first use. Each participant is interned once: it gets an index into
+ * plain arrays, and the Map is only consulted by {@link get} and {@link intern} (a mechanism that keeps the index,
+ * such as the auctions' recorder, never looks a participant up again).
+ */
 export class FlowBook {
-  private readonly flows = new Map<string, Flow>();
+  private readonly indexOf = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly flows: Flow[] = [];
+
+  /** The participant's index (created with an empty flow on first use). */
+  intern(participant: string): number {
+    let index = this.indexOf.get(participant);
+    if (index === undefined) {
+      index = this.names.length;
+      this.indexOf.set(participant, index);
+      this.names.push(participant);
+      this.flows.push(emptyFlow());
+    }
+    return index;
+  }
 
   get(participant: string): Flow {
-    let flow = this.flows.get(participant);
-    if (!flow) {
-      flow = emptyFlow();
-      this.flows.set(participant, flow);
-    }
-    return flow;
+    return this.flows[this.intern(participant)]!;
+  }
+
+  /** The flow of the participant with index `index` (from {@link intern}). */
+  at(index: number): Flow {
+    return this.flows[index]!;
+  }
+
+  get size(): number {
+    return this.names.length;
   }
 
   entries(): Array<[string, Flow]> {
-    return [...this.flows];
+    return this.names.map((name, i) => [name, this.flows[i]!]);
   }
 
   /** Every flow, in the order participants first appeared. */
-  values(): IterableIterator<Flow> {
-    return this.flows.values();
+  values(): readonly Flow[] {
+    return this.flows;
   }
 
   /**
@@ -49,7 +71,22 @@ export class FlowBook {
    * strings natively; a JavaScript comparator made building a result of 1 M participants several times slower.
    */
   sortedParticipants(): string[] {
-    return [...this.flows.keys()].sort();
+    return this.names.slice().sort();
+  }
+
+  /**
+   * The flows in {@link sortedParticipants} order, with their participants. When participants were interned in
+   * that order already, no lookup is needed; otherwise one Map lookup per participant after the sort.
+   */
+  sorted(): { readonly participants: readonly string[]; readonly flows: readonly Flow[] } {
+    const names = this.names;
+    let inOrder = true;
+    for (let i = 1; i < names.length && inOrder; i++) if (!(names[i - 1]! < names[i]!)) inOrder = false;
+    if (inOrder) return { participants: names, flows: this.flows };
+    const participants = names.slice().sort();
+    const flows: Flow[] = new Array(participants.length);
+    for (let i = 0; i < participants.length; i++) flows[i] = this.flows[this.indexOf.get(participants[i]!)!]!;
+    return { participants, flows };
   }
 }
 
@@ -65,30 +102,38 @@ export interface BuildResultParameters {
   readonly gridExportRevenueMicro?: bigint;
   readonly prices?: ClearingResult['prices'];
   readonly curtailedWh?: number;
+  /**
+   * True when `flows` already holds every participant with an order (the auctions' recorder interns them all up
+   * front), so buildResult skips its own pass over the orders.
+   */
+  readonly flowsCoverOrders?: boolean;
 }
 
 export function buildResult(p: BuildResultParameters): ClearingResult {
   const { input } = p;
   // Every participant with an order appears, even one that neither traded nor used the grid.
-  for (const order of input.orders) p.flows.get(order.participant);
-  const settlements: Settlement[] = p.flows.sortedParticipants().map((participant) => {
-    const flow = p.flows.get(participant);
-    return {
-      participant,
+  if (p.flowsCoverOrders !== true) for (const order of input.orders) p.flows.intern(order.participant);
+  const { participants, flows } = p.flows.sorted();
+  const importPrice = input.gridImportPriceMicroPerKwh;
+  const exportPrice = input.gridExportPriceMicroPerKwh;
+  const settlements: Settlement[] = new Array(participants.length);
+  let netSum = 0n;
+  for (let i = 0; i < participants.length; i++) {
+    const flow = flows[i]!;
+    netSum += flow.netPaymentMicro;
+    settlements[i] = {
+      participant: participants[i]!,
       importWh: flow.importWh,
       exportWh: flow.exportWh,
       peerImportWh: flow.peerImportWh,
       peerExportWh: flow.peerExportWh,
       netPaymentMicro: flow.netPaymentMicro,
-      gridOnlyPaymentMicro:
-        costMicro(flow.importWh, input.gridImportPriceMicroPerKwh) -
-        costMicro(flow.exportWh, input.gridExportPriceMicroPerKwh),
+      gridOnlyPaymentMicro: costMicro(flow.importWh, importPrice) - costMicro(flow.exportWh, exportPrice),
     };
-  });
+  }
   const gridImportCostMicro = p.gridImportCostMicro ?? costMicro(p.gridImportWh, input.gridImportPriceMicroPerKwh);
   const gridExportRevenueMicro =
     p.gridExportRevenueMicro ?? costMicro(p.gridExportWh, input.gridExportPriceMicroPerKwh);
-  const netSum = settlements.reduce((sum, s) => sum + s.netPaymentMicro, 0n);
   return {
     mechanism: p.mechanism,
     trades: p.trades,

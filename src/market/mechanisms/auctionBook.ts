@@ -330,7 +330,7 @@ export function readParams(params: unknown): Readonly<Record<string, unknown>> {
 
 /**
  * Books the trades of one slot, sends what each order has left to the grid and builds the {@link ClearingResult}.
- * Participants' flows are looked up once per order. At gate closure each participant settles the energy it did
+ * Participants are interned once per order, up front, so the result needs no pass of its own over the orders. At gate closure each participant settles the energy it did
  * not exchange with peers with the grid (reference §5.1 "Imbalance": unmatched bids buy at λb, unmatched asks sell
  * at λs), rounded once per participant (§0: "round once at billing"). As with `GridFallback`, the grid columns of
  * the result are the sums of those bills, so the operator keeps exactly the spreads (pay-as-bid (c), McAfee) and
@@ -347,7 +347,7 @@ export class TradeRecorder {
     this.book = book;
     const orders = book.orders;
     const flowOf: Flow[] = new Array(orders.length);
-    for (let i = 0; i < orders.length; i++) flowOf[i] = this.flows.get(orders[i]!.participant);
+    for (let i = 0; i < orders.length; i++) flowOf[i] = this.flows.at(this.flows.intern(orders[i]!.participant));
     this.flowOf = flowOf;
     this.filledWh = new Float64Array(orders.length);
   }
@@ -403,16 +403,18 @@ export class TradeRecorder {
     }
     let gridImportCostMicro = 0n;
     let gridExportRevenueMicro = 0n;
+    const importPrice = input.gridImportPriceMicroPerKwh;
+    const exportPrice = input.gridExportPriceMicroPerKwh;
     for (const flow of this.flows.values()) {
       const fromGridWh = flow.importWh - flow.peerImportWh;
       if (fromGridWh > 0) {
-        const cost = costMicro(fromGridWh, input.gridImportPriceMicroPerKwh);
+        const cost = costMicro(fromGridWh, importPrice);
         flow.netPaymentMicro += cost;
         gridImportCostMicro += cost;
       }
       const toGridWh = flow.exportWh - flow.peerExportWh;
       if (toGridWh > 0) {
-        const revenue = costMicro(toGridWh, input.gridExportPriceMicroPerKwh);
+        const revenue = costMicro(toGridWh, exportPrice);
         flow.netPaymentMicro -= revenue;
         gridExportRevenueMicro += revenue;
       }
@@ -427,6 +429,7 @@ export class TradeRecorder {
       gridImportCostMicro,
       gridExportRevenueMicro,
       prices,
+      flowsCoverOrders: true,
     });
   }
 }

@@ -41,9 +41,12 @@ export function assertValidSlotInput(
   }
   const ids = new Set<string>();
   let totalWh = 0;
-  input.orders.forEach((order, i) => {
-    if (ids.has(order.id)) throw invalid(`orders[${i}].id`, `repeats "${order.id}"; order ids are unique`);
+  const orders = input.orders;
+  for (let i = 0; i < orders.length; i++) {
+    const order = orders[i]!;
+    // One hash operation per id: a repeated id leaves the size unchanged.
     ids.add(order.id);
+    if (ids.size !== i + 1) throw invalid(`orders[${i}].id`, `repeats "${order.id}"; order ids are unique`);
     if (typeof order.participant !== 'string' || order.participant.length === 0) {
       throw invalid(`orders[${i}].participant`, 'must be a non-empty string');
     }
@@ -53,7 +56,7 @@ export function assertValidSlotInput(
     }
     totalWh += order.energyWh;
     if (!Number.isSafeInteger(totalWh)) throw invalid('orders', 'total energy exceeds the safe integer range');
-  });
+  }
 }
 
 export interface NetPosition {
