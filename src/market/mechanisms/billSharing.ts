@@ -9,10 +9,10 @@
  * `Σ_t λs_t·(S_t − D_t)^+`, each slot's amount rounded once as the grid would bill it, so `c_im·E_im,tot` is the
  * bill exactly. Long writes λb outside the sum (a flat tariff); both agree when the tariff is flat.
  */
-import { apportionWh, costMicro, type Ratio, ratio, ratioSub, roundRatio } from '../money.js';
-import { buildResult, FlowBook } from '../result.js';
+import { costMicro, type Ratio, ratio, ratioSub, roundRatio } from '../money.js';
+import { buildResult } from '../result.js';
 import type { ClearingMechanism, ClearingResult, HorizonMechanism, SlotInput } from '../types.js';
-import { assertValidSlotInput, type PoolBook, poolBook } from './pool.js';
+import { assertValidSlotInput, type PoolBook, poolBook, poolFlows } from './pool.js';
 
 /** One slot as bill sharing sees it: net totals (reference §0) and that slot's tariff. */
 export interface BillSharingSlot {
@@ -108,26 +108,7 @@ export function clearBillSharing(slots: readonly SlotInput[]): ClearingResult[] 
   };
   return slots.map((input, t) => {
     const book = books[t]!;
-    const flows = new FlowBook();
-    const sharedWh = Math.min(book.supplyWh, book.demandWh);
-    const sellerPeerWh = apportionWh(
-      sharedWh,
-      book.sellers.map((s) => s.energyWh),
-    );
-    const buyerPeerWh = apportionWh(
-      sharedWh,
-      book.buyers.map((b) => b.energyWh),
-    );
-    book.sellers.forEach((seller, i) => {
-      const flow = flows.get(seller.participant);
-      flow.exportWh = seller.energyWh;
-      flow.peerExportWh = sellerPeerWh[i]!;
-    });
-    book.buyers.forEach((buyer, i) => {
-      const flow = flows.get(buyer.participant);
-      flow.importWh = buyer.energyWh;
-      flow.peerImportWh = buyerPeerWh[i]!;
-    });
+    const flows = poolFlows(book);
     for (const participant of book.participants) {
       const flow = flows.get(participant);
       const so = running.get(participant) ?? { importWh: 0n, exportWh: 0n, billedMicro: 0n };

@@ -119,13 +119,11 @@ export interface SettlePoolParameters {
 }
 
 /**
- * Bills a pool (reference §1 "Billing", §2 Long eq. 18): each seller is paid `sellPrice·s_n`, each buyer pays
- * `buyPrice·d_n` for its entire deficit, each amount rounded once from the exact price; the community imports
- * `(D − S)^+` and exports `(S − D)^+`. With budget-balanced prices the operator keeps only rounding (at most half
- * a micro-coin per amount) plus the fee.
+ * Energy flows of a pool: every seller delivers its surplus and every buyer takes its deficit; the part exchanged
+ * among peers, min(S, D), is apportioned over each side by volume (the rest goes through the grid). Money is the
+ * caller's.
  */
-export function settlePool(p: SettlePoolParameters): ClearingResult {
-  const { input, book } = p;
+export function poolFlows(book: PoolBook): FlowBook {
   const flows = new FlowBook();
   const sharedWh = Math.min(book.supplyWh, book.demandWh);
   const sellerPeerWh = apportionWh(
@@ -140,14 +138,29 @@ export function settlePool(p: SettlePoolParameters): ClearingResult {
     const flow = flows.get(seller.participant);
     flow.exportWh = seller.energyWh;
     flow.peerExportWh = sellerPeerWh[i]!;
-    flow.netPaymentMicro -= costMicroAt(seller.energyWh, p.sellPrice);
   });
   book.buyers.forEach((buyer, i) => {
     const flow = flows.get(buyer.participant);
     flow.importWh = buyer.energyWh;
     flow.peerImportWh = buyerPeerWh[i]!;
-    flow.netPaymentMicro += costMicroAt(buyer.energyWh, p.buyPrice);
   });
+  return flows;
+}
+
+/**
+ * Bills a pool (reference §1 "Billing", §2 Long eq. 18): each seller is paid `sellPrice·s_n`, each buyer pays
+ * `buyPrice·d_n` for its entire deficit, each amount rounded once from the exact price; the community imports
+ * `(D − S)^+` and exports `(S − D)^+`. With budget-balanced prices the operator keeps only rounding (at most half
+ * a micro-coin per amount) plus the fee.
+ */
+export function settlePool(p: SettlePoolParameters): ClearingResult {
+  const { input, book } = p;
+  const flows = poolFlows(book);
+  const sharedWh = Math.min(book.supplyWh, book.demandWh);
+  for (const seller of book.sellers)
+    flows.get(seller.participant).netPaymentMicro -= costMicroAt(seller.energyWh, p.sellPrice);
+  for (const buyer of book.buyers)
+    flows.get(buyer.participant).netPaymentMicro += costMicroAt(buyer.energyWh, p.buyPrice);
   const fee = p.feeMicroPerKwh ?? 0n;
   if (fee < 0n) throw invalid('feeMicroPerKwh', 'must not be negative');
   if (fee > 0n) {
