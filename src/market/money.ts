@@ -15,17 +15,27 @@ export function divRound(numerator: bigint, denominator: bigint): bigint {
   return -((-twice + denominator) / (2n * denominator));
 }
 
+/**
+ * {@link costMicro} as a number, for a price already read as a number (`Number(price)`): the same value when
+ * `energyWh` and Wh·price are safe integers (then exact as doubles, and so are the remainder and quotient by 1000,
+ * so the rounding is divRound's, half away from zero), NaN otherwise (use {@link costMicro}).
+ */
+export function costMicroNumber(energyWh: number, priceMicroPerKwh: number): number {
+  const product = energyWh * priceMicroPerKwh;
+  if (!Number.isSafeInteger(energyWh) || !Number.isSafeInteger(product)) return Number.NaN;
+  const magnitude = product < 0 ? -product : product;
+  const remainder = magnitude % 1000;
+  let quotient = (magnitude - remainder) / 1000;
+  if (remainder >= 500) quotient++;
+  return product < 0 ? -quotient : quotient;
+}
+
 /** Money for `energyWh` at `priceMicroPerKwh`, rounded to whole micro-coins. */
 export function costMicro(energyWh: number, priceMicroPerKwh: bigint): bigint {
-  // Fast path, same result: when Wh·price is a safe integer it is exact as a double, and so are the remainder
-  // and quotient by 1000, so the rounding below is divRound's (half away from zero) without bigint temporaries.
-  const product = energyWh * Number(priceMicroPerKwh);
-  if (typeof priceMicroPerKwh === 'bigint' && Number.isSafeInteger(energyWh) && Number.isSafeInteger(product)) {
-    const magnitude = product < 0 ? -product : product;
-    const remainder = magnitude % 1000;
-    let quotient = (magnitude - remainder) / 1000;
-    if (remainder >= 500) quotient++;
-    return BigInt(product < 0 ? -quotient : quotient);
+  // Fast path, same result, without bigint temporaries (see costMicroNumber).
+  if (typeof priceMicroPerKwh === 'bigint') {
+    const cost = costMicroNumber(energyWh, Number(priceMicroPerKwh));
+    if (!Number.isNaN(cost)) return BigInt(cost);
   }
   return divRound(BigInt(energyWh) * priceMicroPerKwh, WH_PER_KWH);
 }

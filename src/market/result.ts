@@ -6,7 +6,8 @@
  * mechanism leaves only rounding there (at most a micro-coin per participant); the property tests hold every
  * mechanism to its own bound.
  */
-import { costMicro } from './money.js';
+import { costMicro, costMicroNumber } from './money.js';
+import { StringIndex } from './stringIndex.js';
 import type { ClearingResult, Settlement, SlotInput, Trade } from './types.js';
 
 /** What a mechanism decided for one participant. */
@@ -28,19 +29,20 @@ export function emptyFlow(): Flow {
  * such as the auctions' recorder, never looks a participant up again).
  */
 export class FlowBook {
-  private readonly indexOf = new Map<string, number>();
-  private readonly names: string[] = [];
+  private readonly index: StringIndex;
+  private readonly names: string[];
   private readonly flows: Flow[] = [];
+
+  /** @param expected how many participants there will probably be (sizes the index once). */
+  constructor(expected = 0) {
+    this.index = new StringIndex(expected);
+    this.names = this.index.keys;
+  }
 
   /** The participant's index (created with an empty flow on first use). */
   intern(participant: string): number {
-    let index = this.indexOf.get(participant);
-    if (index === undefined) {
-      index = this.names.length;
-      this.indexOf.set(participant, index);
-      this.names.push(participant);
-      this.flows.push(emptyFlow());
-    }
+    const index = this.index.intern(participant);
+    if (index === this.flows.length) this.flows.push(emptyFlow());
     return index;
   }
 
@@ -85,7 +87,7 @@ export class FlowBook {
     if (inOrder) return { participants: names, flows: this.flows };
     const participants = names.slice().sort();
     const flows: Flow[] = new Array(participants.length);
-    for (let i = 0; i < participants.length; i++) flows[i] = this.flows[this.indexOf.get(participants[i]!)!]!;
+    for (let i = 0; i < participants.length; i++) flows[i] = this.flows[this.index.find(participants[i]!)]!;
     return { participants, flows };
   }
 }
@@ -116,11 +118,16 @@ export function buildResult(p: BuildResultParameters): ClearingResult {
   const { participants, flows } = p.flows.sorted();
   const importPrice = input.gridImportPriceMicroPerKwh;
   const exportPrice = input.gridExportPriceMicroPerKwh;
+  const importPriceNumber = Number(importPrice);
+  const exportPriceNumber = Number(exportPrice);
   const settlements: Settlement[] = new Array(participants.length);
   let netSum = 0n;
   for (let i = 0; i < participants.length; i++) {
     const flow = flows[i]!;
     netSum += flow.netPaymentMicro;
+    // On the number path (both costs safe integers, and so their difference): one bigint, not three.
+    const gridOnly =
+      costMicroNumber(flow.importWh, importPriceNumber) - costMicroNumber(flow.exportWh, exportPriceNumber);
     settlements[i] = {
       participant: participants[i]!,
       importWh: flow.importWh,
@@ -128,7 +135,9 @@ export function buildResult(p: BuildResultParameters): ClearingResult {
       peerImportWh: flow.peerImportWh,
       peerExportWh: flow.peerExportWh,
       netPaymentMicro: flow.netPaymentMicro,
-      gridOnlyPaymentMicro: costMicro(flow.importWh, importPrice) - costMicro(flow.exportWh, exportPrice),
+      gridOnlyPaymentMicro: Number.isSafeInteger(gridOnly)
+        ? BigInt(gridOnly)
+        : costMicro(flow.importWh, importPrice) - costMicro(flow.exportWh, exportPrice),
     };
   }
   const gridImportCostMicro = p.gridImportCostMicro ?? costMicro(p.gridImportWh, input.gridImportPriceMicroPerKwh);

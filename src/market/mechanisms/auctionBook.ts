@@ -16,13 +16,15 @@
  * ask ≤ λb, which is what makes a clamped price stay inside both parties' limits.
  */
 import { GridPeerError } from '../../errors/index.js';
-import { costMicro, divRound } from '../money.js';
+import { costMicro, costMicroNumber, divRound } from '../money.js';
 import { buildResult, type Flow, FlowBook } from '../result.js';
 import type { ClearingResult, Order, SlotInput, Trade } from '../types.js';
 import { assertValidSlotInput } from './pool.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
+/** Trade sizes (Wh) whose amounts the recorder caches as bigints, and the book size from which it does. */
+const AMOUNT_CACHE_SIZE = 8192;
 
 /** The coded error of this family: `field` names what was rejected, as `assertValidSlotInput` does. */
 export function invalidInput(field: string, rule: string, details: Record<string, unknown> = {}): GridPeerError {
@@ -339,17 +341,78 @@ export function readParams(params: unknown): Readonly<Record<string, unknown>> {
 export class TradeRecorder {
   readonly trades: Trade[] = [];
   private readonly book: AuctionBook;
-  private readonly flows = new FlowBook();
+  private readonly flows: FlowBook;
   private readonly flowOf: Flow[];
+  /** Participant index per order. */
+  private readonly participantOf: Int32Array;
   private readonly filledWh: Float64Array;
+  /**
+   * Net payments per participant index kept as numbers while exact: `absTotal` bounds every partial sum, and while
+   * it stays ≤ 2^53 − 1 each sum is a safe integer. An amount that would break that goes to the flow's bigint.
+   * `finish` adds these to the flows once (one bigint per participant instead of one per trade and side).
+   */
+  private readonly netMicro: Float64Array;
+  private absTotal = 0;
+  private lastPrice = 0n;
+  private lastPriceNumber = 0;
+  /**
+   * The buyer's amount as a bigint per whole `energyWh` below the cache size, at `lastPrice` (valid where the stamp
+   * is the current generation): a large book has many trades of the same size at one price, and each saves a
+   * bigint. Only for books of at least {@link AMOUNT_CACHE_SIZE} orders (smaller ones would pay for the arrays).
+   */
+  private readonly amountStamp: Int32Array | null;
+  private readonly amountValue: bigint[];
+  private generation = 1;
 
   constructor(book: AuctionBook) {
     this.book = book;
     const orders = book.orders;
+    const flows = new FlowBook(orders.length);
     const flowOf: Flow[] = new Array(orders.length);
-    for (let i = 0; i < orders.length; i++) flowOf[i] = this.flows.at(this.flows.intern(orders[i]!.participant));
+    const participantOf = new Int32Array(orders.length);
+    for (let i = 0; i < orders.length; i++) {
+      const index = flows.intern(orders[i]!.participant);
+      participantOf[i] = index;
+      flowOf[i] = flows.at(index);
+    }
+    this.flows = flows;
     this.flowOf = flowOf;
+    this.participantOf = participantOf;
     this.filledWh = new Float64Array(orders.length);
+    this.netMicro = new Float64Array(flows.size);
+    const cached = orders.length >= AMOUNT_CACHE_SIZE;
+    this.amountStamp = cached ? new Int32Array(AMOUNT_CACHE_SIZE) : null;
+    this.amountValue = cached ? new Array<bigint>(AMOUNT_CACHE_SIZE).fill(0n) : [];
+  }
+
+  private priceNumber(price: bigint): number {
+    if (price !== this.lastPrice) {
+      this.lastPrice = price;
+      this.lastPriceNumber = Number(price);
+      this.generation++;
+    }
+    return this.lastPriceNumber;
+  }
+
+  /** `BigInt(amount)` for the amount of `energyWh` at `lastPrice` (a safe integer), shared through the cache. */
+  private amountBigint(energyWh: number, amount: number): bigint {
+    const stamp = this.amountStamp;
+    if (stamp === null || !(energyWh < AMOUNT_CACHE_SIZE) || !Number.isInteger(energyWh)) return BigInt(amount);
+    if (stamp[energyWh] === this.generation) return this.amountValue[energyWh]!;
+    const value = BigInt(amount);
+    stamp[energyWh] = this.generation;
+    this.amountValue[energyWh] = value;
+    return value;
+  }
+
+  /** Adds `amount` (a safe integer or NaN) to participant `p`'s numeric net payment; false when it cannot. */
+  private addNumber(p: number, amount: number): boolean {
+    const magnitude = amount < 0 ? -amount : amount;
+    // NaN fails the comparison too.
+    if (!(this.absTotal + magnitude <= MAX_SAFE)) return false;
+    this.absTotal += magnitude;
+    this.netMicro[p]! += amount;
+    return true;
   }
 
   /**
@@ -361,8 +424,17 @@ export class TradeRecorder {
     const orders = this.book.orders;
     const bidOrder = orders[bid]!;
     const askOrder = orders[ask]!;
-    const amountMicro = costMicro(energyWh, buyerPrice);
-    const sellerAmountMicro = sellerPrice === buyerPrice ? amountMicro : costMicro(energyWh, sellerPrice);
+    const buyerAmount = costMicroNumber(energyWh, this.priceNumber(buyerPrice));
+    const sellerAmount = sellerPrice === buyerPrice ? buyerAmount : costMicroNumber(energyWh, Number(sellerPrice));
+    const amountMicro = !Number.isNaN(buyerAmount)
+      ? this.amountBigint(energyWh, buyerAmount)
+      : costMicro(energyWh, buyerPrice);
+    const sellerAmountMicro =
+      sellerPrice === buyerPrice
+        ? amountMicro
+        : !Number.isNaN(sellerAmount)
+          ? BigInt(sellerAmount)
+          : costMicro(energyWh, sellerPrice);
     this.trades.push({
       sellerId: askOrder.participant,
       buyerId: bidOrder.participant,
@@ -376,11 +448,11 @@ export class TradeRecorder {
     const buyer = this.flowOf[bid]!;
     buyer.importWh += energyWh;
     buyer.peerImportWh += energyWh;
-    buyer.netPaymentMicro += amountMicro;
+    if (!this.addNumber(this.participantOf[bid]!, buyerAmount)) buyer.netPaymentMicro += amountMicro;
     const seller = this.flowOf[ask]!;
     seller.exportWh += energyWh;
     seller.peerExportWh += energyWh;
-    seller.netPaymentMicro -= sellerAmountMicro;
+    if (!this.addNumber(this.participantOf[ask]!, -sellerAmount)) seller.netPaymentMicro -= sellerAmountMicro;
     this.filledWh[bid]! += energyWh;
     this.filledWh[ask]! += energyWh;
   }
@@ -401,24 +473,45 @@ export class TradeRecorder {
         gridExportWh += left;
       }
     }
+    // Grid bills on the number path while exact (each total is bounded by absTotal, as the net payments are).
     let gridImportCostMicro = 0n;
     let gridExportRevenueMicro = 0n;
+    let gridImportCostNumber = 0;
+    let gridExportRevenueNumber = 0;
     const importPrice = input.gridImportPriceMicroPerKwh;
     const exportPrice = input.gridExportPriceMicroPerKwh;
-    for (const flow of this.flows.values()) {
+    const importPriceNumber = Number(importPrice);
+    const exportPriceNumber = Number(exportPrice);
+    const flows = this.flows.values();
+    const netMicro = this.netMicro;
+    for (let p = 0; p < flows.length; p++) {
+      const flow = flows[p]!;
       const fromGridWh = flow.importWh - flow.peerImportWh;
       if (fromGridWh > 0) {
-        const cost = costMicro(fromGridWh, importPrice);
-        flow.netPaymentMicro += cost;
-        gridImportCostMicro += cost;
+        const cost = costMicroNumber(fromGridWh, importPriceNumber);
+        if (this.addNumber(p, cost)) gridImportCostNumber += cost;
+        else {
+          const big = costMicro(fromGridWh, importPrice);
+          flow.netPaymentMicro += big;
+          gridImportCostMicro += big;
+        }
       }
       const toGridWh = flow.exportWh - flow.peerExportWh;
       if (toGridWh > 0) {
-        const revenue = costMicro(toGridWh, exportPrice);
-        flow.netPaymentMicro -= revenue;
-        gridExportRevenueMicro += revenue;
+        const revenue = costMicroNumber(toGridWh, exportPriceNumber);
+        if (this.addNumber(p, -revenue)) gridExportRevenueNumber += revenue;
+        else {
+          const big = costMicro(toGridWh, exportPrice);
+          flow.netPaymentMicro -= big;
+          gridExportRevenueMicro += big;
+        }
       }
+      const net = netMicro[p]!;
+      if (net !== 0)
+        flow.netPaymentMicro = flow.netPaymentMicro === 0n ? BigInt(net) : flow.netPaymentMicro + BigInt(net);
     }
+    gridImportCostMicro += BigInt(gridImportCostNumber);
+    gridExportRevenueMicro += BigInt(gridExportRevenueNumber);
     return buildResult({
       mechanism,
       input,

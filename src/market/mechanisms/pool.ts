@@ -9,6 +9,7 @@
 import { GridPeerError } from '../../errors/index.js';
 import { apportion, apportionWh, costMicro, costMicroAt, type Ratio, ratio, roundRatio } from '../money.js';
 import { buildResult, FlowBook, netPositions } from '../result.js';
+import { StringIndex } from '../stringIndex.js';
 import type { ClearingResult, SlotInput } from '../types.js';
 
 function invalid(field: string, rule: string): GridPeerError {
@@ -39,14 +40,13 @@ export function assertValidSlotInput(
   if (rules.importPriceAtLeastExportPrice && input.gridImportPriceMicroPerKwh < input.gridExportPriceMicroPerKwh) {
     throw invalid('gridExportPriceMicroPerKwh', 'must not exceed gridImportPriceMicroPerKwh (reference §0: λb ≥ λs)');
   }
-  const ids = new Set<string>();
   let totalWh = 0;
   const orders = input.orders;
+  const ids = new StringIndex(orders.length);
   for (let i = 0; i < orders.length; i++) {
     const order = orders[i]!;
-    // One hash operation per id: a repeated id leaves the size unchanged.
-    ids.add(order.id);
-    if (ids.size !== i + 1) throw invalid(`orders[${i}].id`, `repeats "${order.id}"; order ids are unique`);
+    // One hash operation per id: a repeated id gets its first index back instead of a new one.
+    if (ids.intern(order.id) !== i) throw invalid(`orders[${i}].id`, `repeats "${order.id}"; order ids are unique`);
     if (typeof order.participant !== 'string' || order.participant.length === 0) {
       throw invalid(`orders[${i}].participant`, 'must be a non-empty string');
     }
