@@ -368,3 +368,22 @@ describe('gridpeer market', () => {
     assert.match(bad.stderr, /orders\[2\]\.energyWh/);
   });
 });
+
+describe('files named on the command line', () => {
+  it('a file that is not JSON is exit 2 INVALID_JSON for every command that reads one', async () => {
+    writeFileSync(join(workDir, 'broken.json'), '{ "format": ');
+    const port = String(await freePortRange(1));
+    for (const args of [
+      ['chain', 'verify', 'broken.json'],
+      ['market', 'compare', '--input', 'broken.json'],
+      ['node', '--port', port, '--data', 'nodedata', '--genesis', 'broken.json'],
+    ]) {
+      const run = await cliAsync(...args);
+      expectExit(run, 2);
+      assert.match(run.stderr, /error INVALID_JSON: .*broken\.json is not valid JSON/, args.join(' '));
+    }
+    const missing = await cliAsync('market', 'compare', '--input', 'nowhere.json');
+    expectExit(missing, 2);
+    assert.match(missing.stderr, /error FILE_NOT_FOUND/);
+  });
+});

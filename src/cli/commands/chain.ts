@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { Chain } from '../../chain/chain.js';
@@ -14,28 +14,13 @@ import type { Allocation } from '../../ledger/state.js';
 import { readKeyFile } from '../../node/keyFile.js';
 import { openLocalChain } from '../../node/localChain.js';
 import { formatMicroAsCoins, parseCoinsToMicro } from '../../units/index.js';
+import { readJsonFile } from '../files.js';
 import { EXIT_FAILED, parseIntFlag, print, printError, runCommand } from '../output.js';
 
 export const DEFAULT_DATA_DIR = '.gridpeer';
 
 function dataDirOf(options: { dataDir?: string }): string {
   return options.dataDir ?? process.env['GRIDPEER_DATA_DIR'] ?? DEFAULT_DATA_DIR;
-}
-
-function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new GridPeerError('FILE_NOT_FOUND', `cannot read ${what} ${path}`, { path });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new GridPeerError('INVALID_ARGUMENT', `${what} ${path} is not valid JSON: ${(error as Error).message}`, {
-      path,
-    });
-  }
 }
 
 /** `--alloc gp…=COINS`, repeatable. */

@@ -1,28 +1,16 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { GridPeerError, jsonSafe } from '../../errors/index.js';
+import { jsonSafe } from '../../errors/index.js';
 import { marketMetrics } from '../../market/metrics.js';
 import { parseOrderFile } from '../../market/orderFile.js';
 import { getMechanism, MECHANISMS, mechanismNames } from '../../market/registry.js';
 import type { ClearingResult, SlotInput } from '../../market/types.js';
 import { slotWelfareOptimum } from '../../market/welfare.js';
 import { formatMicroAsCoins } from '../../units/index.js';
+import { readJsonFile } from '../files.js';
 import { print, runCommand } from '../output.js';
 
 function readOrders(path: string) {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new GridPeerError('FILE_NOT_FOUND', `cannot read order file ${path}`, { path });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new GridPeerError('INVALID_JSON', `${path} is not valid JSON: ${(error as Error).message}`, { path });
-  }
-  return parseOrderFile(json);
+  return parseOrderFile(readJsonFile(path, 'order file'));
 }
 
 const coins = (micro: bigint) => formatMicroAsCoins(micro);

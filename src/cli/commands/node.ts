@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseGenesisConfig } from '../../chain/genesis.js';
 import { addressToBytes } from '../../crypto/index.js';
 import { GridPeerError } from '../../errors/index.js';
 import { GridPeerNode, type MiningMode } from '../../node/node.js';
+import { readJsonFile } from '../files.js';
 import { parseIntFlag, printError, runCommand } from '../output.js';
 
 export interface NodeFlags {
@@ -69,7 +69,7 @@ export function registerNodeCommand(program: Command): void {
     .action((flags: NodeFlags) =>
       runCommand(async () => {
         const port = parseIntFlag(flags.port, '--port', 1, 65_535);
-        const genesis = flags.genesis ? parseGenesisConfig(JSON.parse(readFileSync(flags.genesis, 'utf8'))) : undefined;
+        const genesis = flags.genesis ? parseGenesisConfig(readJsonFile(flags.genesis, 'genesis file')) : undefined;
         if (flags.miner) addressToBytes(flags.miner, '--miner');
         const adminToken = flags.adminToken ?? process.env['GRIDPEER_ADMIN_TOKEN'];
         const node = await GridPeerNode.start({
