@@ -24,71 +24,119 @@ export function emptyFlow(): Flow {
 }
 
 /**
- * Flows keyed by participant, created on first use. Each participant is interned once: it gets an index into
- * plain arrays, and the Map is only consulted by {@link get} and {@link intern} (a mechanism that keeps the index,
- * such as the auctions' recorder, never looks a participant up again).
+ * Flows as columns: one typed array per quantity, indexed by participant in first-seen order. What the auctions'
+ * recorder fills for up to a million participants: no object per participant, so nothing for the garbage
+ * collector to copy while a large slot clears. A net payment is `netMicro[p]` (kept a safe integer by its writer)
+ * plus `netBigMicro.get(p)` for what did not fit.
  */
-export class FlowBook {
-  private readonly index: StringIndex;
-  private readonly names: string[];
-  private readonly flows: Flow[] = [];
+export class FlowColumns {
+  readonly participants: StringIndex;
+  importWh: Float64Array;
+  exportWh: Float64Array;
+  peerImportWh: Float64Array;
+  peerExportWh: Float64Array;
+  netMicro: Float64Array;
+  readonly netBigMicro = new Map<number, bigint>();
 
-  /** @param expected how many participants there will probably be (sizes the index once). */
+  /** @param expected how many participants there will probably be (sizes everything once). */
   constructor(expected = 0) {
-    this.index = new StringIndex(expected);
-    this.names = this.index.keys;
+    this.participants = new StringIndex(expected);
+    const capacity = Math.max(8, expected);
+    this.importWh = new Float64Array(capacity);
+    this.exportWh = new Float64Array(capacity);
+    this.peerImportWh = new Float64Array(capacity);
+    this.peerExportWh = new Float64Array(capacity);
+    this.netMicro = new Float64Array(capacity);
   }
 
-  /** The participant's index (created with an empty flow on first use). */
+  get size(): number {
+    return this.participants.size;
+  }
+
+  /** The participant's index (created with zero flows on first use). */
   intern(participant: string): number {
-    const index = this.index.intern(participant);
-    if (index === this.flows.length) this.flows.push(emptyFlow());
+    const index = this.participants.intern(participant);
+    if (index === this.importWh.length) this.grow();
     return index;
   }
 
-  get(participant: string): Flow {
-    return this.flows[this.intern(participant)]!;
+  /** Adds `amountMicro` to participant `p`'s net payment (on the bigint side). */
+  addBig(p: number, amountMicro: bigint): void {
+    if (amountMicro !== 0n) this.netBigMicro.set(p, (this.netBigMicro.get(p) ?? 0n) + amountMicro);
   }
 
-  /** The flow of the participant with index `index` (from {@link intern}). */
-  at(index: number): Flow {
+  netPaymentMicro(p: number): bigint {
+    const big = this.netBigMicro.get(p);
+    const net = this.netMicro[p]!;
+    if (big === undefined) return net === 0 ? 0n : BigInt(net);
+    return net === 0 ? big : big + BigInt(net);
+  }
+
+  private grow(): void {
+    const capacity = this.importWh.length * 2;
+    const grown = (column: Float64Array) => {
+      const next = new Float64Array(capacity);
+      next.set(column);
+      return next;
+    };
+    this.importWh = grown(this.importWh);
+    this.exportWh = grown(this.exportWh);
+    this.peerImportWh = grown(this.peerImportWh);
+    this.peerExportWh = grown(this.peerExportWh);
+    this.netMicro = grown(this.netMicro);
+  }
+
+  /**
+   * Participant indices in ascending UTF-16 code-unit order of the ids (the order `<` gives strings). The default
+   * sort compares strings natively (a JavaScript comparator made a result of 1 M participants several times
+   * slower); when participants were interned in that order already, nothing is looked up.
+   */
+  sortedIndices(): Int32Array {
+    const names = this.participants.keys;
+    const order = new Int32Array(names.length);
+    let inOrder = true;
+    for (let i = 1; i < names.length && inOrder; i++) if (!(names[i - 1]! < names[i]!)) inOrder = false;
+    if (inOrder) {
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      return order;
+    }
+    const sorted = names.slice().sort();
+    for (let i = 0; i < sorted.length; i++) order[i] = this.participants.find(sorted[i]!);
+    return order;
+  }
+}
+
+/**
+ * Flows keyed by participant, created on first use: the mutable objects the pool mechanisms and filters write.
+ * {@link toColumns} hands them to {@link buildResult}.
+ */
+export class FlowBook {
+  private readonly index = new StringIndex();
+  private readonly flows: Flow[] = [];
+
+  get(participant: string): Flow {
+    const index = this.index.intern(participant);
+    if (index === this.flows.length) this.flows.push(emptyFlow());
     return this.flows[index]!;
   }
 
   get size(): number {
-    return this.names.length;
+    return this.flows.length;
   }
 
-  entries(): Array<[string, Flow]> {
-    return this.names.map((name, i) => [name, this.flows[i]!]);
-  }
-
-  /** Every flow, in the order participants first appeared. */
-  values(): readonly Flow[] {
-    return this.flows;
-  }
-
-  /**
-   * Participant ids in ascending UTF-16 code-unit order (the order `<` gives strings). The default sort compares
-   * strings natively; a JavaScript comparator made building a result of 1 M participants several times slower.
-   */
-  sortedParticipants(): string[] {
-    return this.names.slice().sort();
-  }
-
-  /**
-   * The flows in {@link sortedParticipants} order, with their participants. When participants were interned in
-   * that order already, no lookup is needed; otherwise one Map lookup per participant after the sort.
-   */
-  sorted(): { readonly participants: readonly string[]; readonly flows: readonly Flow[] } {
-    const names = this.names;
-    let inOrder = true;
-    for (let i = 1; i < names.length && inOrder; i++) if (!(names[i - 1]! < names[i]!)) inOrder = false;
-    if (inOrder) return { participants: names, flows: this.flows };
-    const participants = names.slice().sort();
-    const flows: Flow[] = new Array(participants.length);
-    for (let i = 0; i < participants.length; i++) flows[i] = this.flows[this.index.find(participants[i]!)]!;
-    return { participants, flows };
+  toColumns(): FlowColumns {
+    const columns = new FlowColumns(this.flows.length);
+    const names = this.index.keys;
+    for (let i = 0; i < names.length; i++) {
+      const p = columns.intern(names[i]!);
+      const flow = this.flows[i]!;
+      columns.importWh[p] = flow.importWh;
+      columns.exportWh[p] = flow.exportWh;
+      columns.peerImportWh[p] = flow.peerImportWh;
+      columns.peerExportWh[p] = flow.peerExportWh;
+      columns.addBig(p, flow.netPaymentMicro);
+    }
+    return columns;
   }
 }
 
@@ -96,7 +144,7 @@ export interface BuildResultParameters {
   readonly mechanism: string;
   readonly input: SlotInput;
   readonly trades: readonly Trade[];
-  readonly flows: FlowBook;
+  readonly flows: FlowBook | FlowColumns;
   readonly gridImportWh: number;
   readonly gridExportWh: number;
   /** Default: gridImportWh·λb and gridExportWh·λs. */
@@ -113,33 +161,57 @@ export interface BuildResultParameters {
 
 export function buildResult(p: BuildResultParameters): ClearingResult {
   const { input } = p;
+  const columns = p.flows instanceof FlowBook ? p.flows.toColumns() : p.flows;
   // Every participant with an order appears, even one that neither traded nor used the grid.
-  if (p.flowsCoverOrders !== true) for (const order of input.orders) p.flows.intern(order.participant);
-  const { participants, flows } = p.flows.sorted();
+  if (p.flowsCoverOrders !== true) for (const order of input.orders) columns.intern(order.participant);
+  const order = columns.sortedIndices();
+  const names = columns.participants.keys;
+  const { importWh, exportWh, peerImportWh, peerExportWh } = columns;
   const importPrice = input.gridImportPriceMicroPerKwh;
   const exportPrice = input.gridExportPriceMicroPerKwh;
   const importPriceNumber = Number(importPrice);
   const exportPriceNumber = Number(exportPrice);
-  const settlements: Settlement[] = new Array(participants.length);
+  const settlements: Settlement[] = new Array(order.length);
   let netSum = 0n;
-  for (let i = 0; i < participants.length; i++) {
-    const flow = flows[i]!;
-    netSum += flow.netPaymentMicro;
+  let netSumNumber = 0;
+  const anyBig = columns.netBigMicro.size > 0;
+  for (let i = 0; i < order.length; i++) {
+    const q = order[i]!;
+    const net = columns.netMicro[q]!;
+    const imported = importWh[q]!;
+    const exported = exportWh[q]!;
     // On the number path (both costs safe integers, and so their difference): one bigint, not three.
-    const gridOnly =
-      costMicroNumber(flow.importWh, importPriceNumber) - costMicroNumber(flow.exportWh, exportPriceNumber);
+    const gridOnly = costMicroNumber(imported, importPriceNumber) - costMicroNumber(exported, exportPriceNumber);
+    let netPaymentMicro: bigint;
+    let gridOnlyPaymentMicro: bigint;
+    if (anyBig && columns.netBigMicro.has(q)) {
+      netPaymentMicro = columns.netPaymentMicro(q);
+      netSum += netPaymentMicro;
+    } else {
+      netPaymentMicro = net === 0 ? 0n : BigInt(net);
+      // Summed as a number while that stays exact, as one bigint addition per participant otherwise.
+      if (Number.isSafeInteger(netSumNumber + net)) netSumNumber += net;
+      else netSum += netPaymentMicro;
+    }
+    if (!Number.isSafeInteger(gridOnly)) {
+      gridOnlyPaymentMicro = costMicro(imported, importPrice) - costMicro(exported, exportPrice);
+    } else if (gridOnly === net && !(anyBig && columns.netBigMicro.has(q))) {
+      // A participant that only dealt with the grid: one bigint for both (fewer objects for the collector).
+      gridOnlyPaymentMicro = netPaymentMicro;
+    } else {
+      gridOnlyPaymentMicro = BigInt(gridOnly);
+    }
     settlements[i] = {
-      participant: participants[i]!,
-      importWh: flow.importWh,
-      exportWh: flow.exportWh,
-      peerImportWh: flow.peerImportWh,
-      peerExportWh: flow.peerExportWh,
-      netPaymentMicro: flow.netPaymentMicro,
-      gridOnlyPaymentMicro: Number.isSafeInteger(gridOnly)
-        ? BigInt(gridOnly)
-        : costMicro(flow.importWh, importPrice) - costMicro(flow.exportWh, exportPrice),
+      participant: names[q]!,
+      importWh: imported,
+      exportWh: exported,
+      peerImportWh: peerImportWh[q]!,
+      peerExportWh: peerExportWh[q]!,
+      netPaymentMicro,
+      gridOnlyPaymentMicro,
     };
   }
+  netSum += BigInt(netSumNumber);
   const gridImportCostMicro = p.gridImportCostMicro ?? costMicro(p.gridImportWh, input.gridImportPriceMicroPerKwh);
   const gridExportRevenueMicro =
     p.gridExportRevenueMicro ?? costMicro(p.gridExportWh, input.gridExportPriceMicroPerKwh);

@@ -17,7 +17,7 @@
  */
 import { GridPeerError } from '../../errors/index.js';
 import { costMicro, costMicroNumber, divRound } from '../money.js';
-import { buildResult, type Flow, FlowBook } from '../result.js';
+import { buildResult, FlowColumns } from '../result.js';
 import type { ClearingResult, Order, SlotInput, Trade } from '../types.js';
 import { assertValidSlotInput } from './pool.js';
 
@@ -146,6 +146,40 @@ function packedSort(items: Int32Array, key: Float64Array, radix: number): boolea
   return true;
 }
 
+/** Counting sort is used while the key range is at most this many times the number of items. */
+const COUNTING_RANGE_PER_ITEM = 4;
+
+/**
+ * Sorts `items` ascending by `key[item]`, stable, by counting: O(items + range) with no comparison at all. For
+ * integer keys whose range is small next to the number of items: arrival counters (a permutation of 0…n−1) and
+ * the prices of a large book (every micro-coin step between λs and λb is a bucket). Returns false, untouched,
+ * when a key is not an integer or the range is too wide.
+ */
+function countingSort(items: Int32Array, key: Float64Array): boolean {
+  const m = items.length;
+  if (m < 2) return true;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < m; j++) {
+    const k = key[items[j]!]!;
+    if (!Number.isSafeInteger(k)) return false;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  const range = max - min + 1;
+  if (!(range <= COUNTING_RANGE_PER_ITEM * m)) return false;
+  const start = new Int32Array(range + 1);
+  for (let j = 0; j < m; j++) start[key[items[j]!]! - min + 1]!++;
+  for (let b = 1; b <= range; b++) start[b]! += start[b - 1]!;
+  const sorted = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const item = items[j]!;
+    sorted[start[key[item]! - min]!++] = item;
+  }
+  items.set(sorted);
+  return true;
+}
+
 /** Puts `items[start..end)` in arrival order: insertion sort for the short runs that are usual, else a sort. */
 function sortRunByArrival(book: AuctionBook, items: Int32Array, start: number, end: number): void {
   if (end - start > 16) {
@@ -164,11 +198,12 @@ function sortRunByArrival(book: AuctionBook, items: Int32Array, start: number, e
 }
 
 /**
- * Sorts `items` by `key[item]` ascending, ties in arrival order ({@link compareArrival}): a packed native sort and
- * then only the runs of equal keys sorted by arrival, or a comparison sort when the keys do not pack.
+ * Sorts `items` by `key[item]` ascending, ties in arrival order ({@link compareArrival}): a counting sort when the
+ * key range is small, else a packed native sort, and then only the runs of equal keys sorted by arrival; a
+ * comparison sort when the keys do neither.
  */
 function sortByKeyThenArrival(book: AuctionBook, items: Int32Array, key: Float64Array): void {
-  if (!packedSort(items, key, Math.max(book.orders.length, 1))) {
+  if (!countingSort(items, key) && !packedSort(items, key, Math.max(book.orders.length, 1))) {
     items.sort((a, b) => {
       const ka = key[a]!;
       const kb = key[b]!;
@@ -341,17 +376,21 @@ export function readParams(params: unknown): Readonly<Record<string, unknown>> {
 export class TradeRecorder {
   readonly trades: Trade[] = [];
   private readonly book: AuctionBook;
-  private readonly flows: FlowBook;
-  private readonly flowOf: Flow[];
+  /**
+   * Energy and money per participant index, as columns. Net payments stay numbers (`flows.netMicro`) while exact:
+   * `absTotal` bounds every partial sum, and while it stays ≤ 2^53 − 1 each sum is a safe integer. An amount that
+   * would break that goes to the participant's bigint (`flows.addBig`).
+   */
+  private readonly flows: FlowColumns;
   /** Participant index per order. */
   private readonly participantOf: Int32Array;
-  private readonly filledWh: Float64Array;
   /**
-   * Net payments per participant index kept as numbers while exact: `absTotal` bounds every partial sum, and while
-   * it stays ≤ 2^53 − 1 each sum is a safe integer. An amount that would break that goes to the flow's bigint.
-   * `finish` adds these to the flows once (one bigint per participant instead of one per trade and side).
+   * Participant ids by index and order ids by order index: read once, in input order, so booking a trade (in
+   * merit order) touches compact arrays instead of a million scattered order objects.
    */
-  private readonly netMicro: Float64Array;
+  private readonly participantIds: readonly string[];
+  private readonly orderIds: string[];
+  private readonly filledWh: Float64Array;
   private absTotal = 0;
   private lastPrice = 0n;
   private lastPriceNumber = 0;
@@ -367,19 +406,19 @@ export class TradeRecorder {
   constructor(book: AuctionBook) {
     this.book = book;
     const orders = book.orders;
-    const flows = new FlowBook(orders.length);
-    const flowOf: Flow[] = new Array(orders.length);
+    const flows = new FlowColumns(orders.length);
     const participantOf = new Int32Array(orders.length);
+    const orderIds: string[] = new Array(orders.length);
     for (let i = 0; i < orders.length; i++) {
-      const index = flows.intern(orders[i]!.participant);
-      participantOf[i] = index;
-      flowOf[i] = flows.at(index);
+      const order = orders[i]!;
+      participantOf[i] = flows.intern(order.participant);
+      orderIds[i] = order.id;
     }
     this.flows = flows;
-    this.flowOf = flowOf;
+    this.participantIds = flows.participants.keys;
+    this.orderIds = orderIds;
     this.participantOf = participantOf;
     this.filledWh = new Float64Array(orders.length);
-    this.netMicro = new Float64Array(flows.size);
     const cached = orders.length >= AMOUNT_CACHE_SIZE;
     this.amountStamp = cached ? new Int32Array(AMOUNT_CACHE_SIZE) : null;
     this.amountValue = cached ? new Array<bigint>(AMOUNT_CACHE_SIZE).fill(0n) : [];
@@ -411,7 +450,7 @@ export class TradeRecorder {
     // NaN fails the comparison too.
     if (!(this.absTotal + magnitude <= MAX_SAFE)) return false;
     this.absTotal += magnitude;
-    this.netMicro[p]! += amount;
+    this.flows.netMicro[p]! += amount;
     return true;
   }
 
@@ -421,9 +460,8 @@ export class TradeRecorder {
    * a spread), each rounded once. `Trade.priceMicroPerKwh` is the buyer's price.
    */
   trade(bid: number, ask: number, energyWh: number, buyerPrice: bigint, sellerPrice: bigint = buyerPrice): void {
-    const orders = this.book.orders;
-    const bidOrder = orders[bid]!;
-    const askOrder = orders[ask]!;
+    const buyer = this.participantOf[bid]!;
+    const seller = this.participantOf[ask]!;
     const buyerAmount = costMicroNumber(energyWh, this.priceNumber(buyerPrice));
     const sellerAmount = sellerPrice === buyerPrice ? buyerAmount : costMicroNumber(energyWh, Number(sellerPrice));
     const amountMicro = !Number.isNaN(buyerAmount)
@@ -436,23 +474,22 @@ export class TradeRecorder {
           ? BigInt(sellerAmount)
           : costMicro(energyWh, sellerPrice);
     this.trades.push({
-      sellerId: askOrder.participant,
-      buyerId: bidOrder.participant,
-      offerId: askOrder.id,
-      bidId: bidOrder.id,
+      sellerId: this.participantIds[seller]!,
+      buyerId: this.participantIds[buyer]!,
+      offerId: this.orderIds[ask]!,
+      bidId: this.orderIds[bid]!,
       energyWh,
       priceMicroPerKwh: buyerPrice,
       amountMicro,
       sellerAmountMicro,
     });
-    const buyer = this.flowOf[bid]!;
-    buyer.importWh += energyWh;
-    buyer.peerImportWh += energyWh;
-    if (!this.addNumber(this.participantOf[bid]!, buyerAmount)) buyer.netPaymentMicro += amountMicro;
-    const seller = this.flowOf[ask]!;
-    seller.exportWh += energyWh;
-    seller.peerExportWh += energyWh;
-    if (!this.addNumber(this.participantOf[ask]!, -sellerAmount)) seller.netPaymentMicro -= sellerAmountMicro;
+    const flows = this.flows;
+    flows.importWh[buyer]! += energyWh;
+    flows.peerImportWh[buyer]! += energyWh;
+    if (!this.addNumber(buyer, buyerAmount)) flows.addBig(buyer, amountMicro);
+    flows.exportWh[seller]! += energyWh;
+    flows.peerExportWh[seller]! += energyWh;
+    if (!this.addNumber(seller, -sellerAmount)) flows.addBig(seller, -sellerAmountMicro);
     this.filledWh[bid]! += energyWh;
     this.filledWh[ask]! += energyWh;
   }
@@ -466,10 +503,10 @@ export class TradeRecorder {
       const left = energyWh[i]! - this.filledWh[i]!;
       if (left === 0) continue;
       if (orders[i]!.side === 'bid') {
-        this.flowOf[i]!.importWh += left;
+        this.flows.importWh[this.participantOf[i]!]! += left;
         gridImportWh += left;
       } else {
-        this.flowOf[i]!.exportWh += left;
+        this.flows.exportWh[this.participantOf[i]!]! += left;
         gridExportWh += left;
       }
     }
@@ -482,33 +519,28 @@ export class TradeRecorder {
     const exportPrice = input.gridExportPriceMicroPerKwh;
     const importPriceNumber = Number(importPrice);
     const exportPriceNumber = Number(exportPrice);
-    const flows = this.flows.values();
-    const netMicro = this.netMicro;
-    for (let p = 0; p < flows.length; p++) {
-      const flow = flows[p]!;
-      const fromGridWh = flow.importWh - flow.peerImportWh;
+    const { importWh, exportWh, peerImportWh, peerExportWh } = this.flows;
+    for (let p = 0; p < this.flows.size; p++) {
+      const fromGridWh = importWh[p]! - peerImportWh[p]!;
       if (fromGridWh > 0) {
         const cost = costMicroNumber(fromGridWh, importPriceNumber);
         if (this.addNumber(p, cost)) gridImportCostNumber += cost;
         else {
           const big = costMicro(fromGridWh, importPrice);
-          flow.netPaymentMicro += big;
+          this.flows.addBig(p, big);
           gridImportCostMicro += big;
         }
       }
-      const toGridWh = flow.exportWh - flow.peerExportWh;
+      const toGridWh = exportWh[p]! - peerExportWh[p]!;
       if (toGridWh > 0) {
         const revenue = costMicroNumber(toGridWh, exportPriceNumber);
         if (this.addNumber(p, -revenue)) gridExportRevenueNumber += revenue;
         else {
           const big = costMicro(toGridWh, exportPrice);
-          flow.netPaymentMicro -= big;
+          this.flows.addBig(p, -big);
           gridExportRevenueMicro += big;
         }
       }
-      const net = netMicro[p]!;
-      if (net !== 0)
-        flow.netPaymentMicro = flow.netPaymentMicro === 0n ? BigInt(net) : flow.netPaymentMicro + BigInt(net);
     }
     gridImportCostMicro += BigInt(gridImportCostNumber);
     gridExportRevenueMicro += BigInt(gridExportRevenueNumber);

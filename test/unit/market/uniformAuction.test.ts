@@ -211,6 +211,50 @@ describe('uniform auction: time priority', () => {
   });
 });
 
+describe('uniform auction: large books and large money', () => {
+  it('sorts a book whose prices fit a counting sort like the merit order says (price, sequence, id)', () => {
+    // 400 orders over 11 adjacent prices: the key range (11) is small, so the book is sorted by counting
+    // (auctionBook.ts `countingSort`); ties by sequence and id are common.
+    const orders = Array.from({ length: 400 }, (_, i) => {
+      const price = 150_000n + BigInt((i * 7) % 11);
+      const sequence = (i * 13) % 50;
+      return i % 2 === 0
+        ? bid(`b${String(i).padStart(3, '0')}`, 100 + (i % 5) * 100, price + 20_000n, { sequence })
+        : ask(`a${String(i).padStart(3, '0')}`, 100 + (i % 7) * 100, price - 20_000n, { sequence });
+    });
+    const book = readBook(slot(orders));
+    sortMeritOrder(book);
+    const key = (i: number) => [book.price[i]!, book.sequence[i]!, orders[i]!.id] as const;
+    const byMerit = (descending: boolean) => (x: number, y: number) => {
+      const [px, sx, ix] = key(x);
+      const [py, sy, iy] = key(y);
+      if (px !== py) return descending ? py - px : px - py;
+      if (sx !== sy) return sx - sy;
+      return ix < iy ? -1 : 1;
+    };
+    assert.deepEqual([...book.bids], [...book.bids].sort(byMerit(true)));
+    assert.deepEqual([...book.asks], [...book.asks].sort(byMerit(false)));
+    assert.equal(book.bids.length + book.asks.length, 400);
+  });
+
+  it('keeps money exact beyond 2^53 micro-coins (the bigint path) and the budget identity with it', () => {
+    const price = 2n ** 52n;
+    const input = slot([bid('B', 5000, price), ask('S', 3000, price)], {
+      gridImportPriceMicroPerKwh: price,
+      gridExportPriceMicroPerKwh: 0n,
+    });
+    const result = clearUniformAuction(input);
+    assert.deepEqual(tradeRows(result), [['B', 'S', 3000, price, 3n * price]]);
+    const [buyer, seller] = result.settlements;
+    // B pays 3 kWh to S and 2 kWh to the grid, each at 2^52 µcoin/kWh: 5·2^52 in all, above 2^53.
+    assert.equal(buyer!.netPaymentMicro, 5n * price);
+    assert.equal(buyer!.gridOnlyPaymentMicro, 5n * price);
+    assert.equal(seller!.netPaymentMicro, -3n * price);
+    assert.equal(result.gridImportCostMicro, 2n * price);
+    assert.equal(result.operatorMicro, 0n);
+  });
+});
+
 describe('uniform auction: input checks', () => {
   const cases: Array<[string, SlotInput, object?]> = [
     ['a repeated id', slot([bid('B1', 1000, 1n), { ...bid('B1', 1000, 1n), participant: 'X' }])],
