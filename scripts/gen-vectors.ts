@@ -54,9 +54,10 @@ export interface TxFieldsVector {
   nonce: number;
   feeMicro: string;
   timestampMs: number;
-  to: string;
-  amountMicro: string;
+  to?: string;
+  amountMicro?: string;
   energyWh?: number;
+  payload?: Record<string, unknown>;
 }
 
 export interface KeyVector {
@@ -168,7 +169,7 @@ function buildBlock(
   const overlay = new StateOverlay(state);
   let feesMicro = 0n;
   for (const tx of txs) {
-    const result = applyTx(overlay, tx, timestampMs, PARAMS);
+    const result = applyTx(overlay, tx, { height: 1, timestampMs }, PARAMS);
     if (!result.ok) throw new Error(`gen-vectors: ${result.code} ${result.reason}`);
     feesMicro += result.feeMicro;
   }

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ApiContext } from './context.js';
 import { registerErrorHandling } from './errors.js';
 import { ErrorSchema } from './routes/common.js';
+import { registerMarketRoutes } from './routes/market.js';
 import { registerP2pRoutes } from './routes/p2p.js';
 import { registerSeedRoutes } from './routes/seed.js';
 import { registerV1Routes } from './routes/v1.js';
@@ -56,6 +57,7 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
         { name: 'transactions', description: 'Submit, look up, mempool' },
         { name: 'accounts', description: 'Balances and nonces' },
         { name: 'peers', description: 'Peer management (admin)' },
+        { name: 'market', description: 'The market on the ledger: schedule, participants, slots, trades, receipts' },
         { name: 'seed 000', description: "The seed paper's Postman API (Appendix A)" },
         { name: 'p2p', description: 'Node-to-node gossip and sync' },
       ],
@@ -73,6 +75,7 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
     if (route.url === '/v1/p2p/blocks' && route.method === 'POST') route.bodyLimit = P2P_BODY_LIMIT_BYTES;
   });
   registerV1Routes(app, ctx);
+  registerMarketRoutes(app, ctx);
   registerSeedRoutes(app, ctx);
   registerP2pRoutes(app, ctx);
   return app;

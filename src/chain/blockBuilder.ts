@@ -7,6 +7,7 @@
 import type { Address } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { BLOCK_VERSION, type Block, type BlockHeader, computeTxRoot, headerHash } from '../ledger/block.js';
+import type { StateContract } from '../ledger/contract.js';
 import type { ChainParams } from '../ledger/params.js';
 import type { LedgerState } from '../ledger/state.js';
 import { createReward, type Transaction } from '../ledger/tx.js';
@@ -22,6 +23,8 @@ export interface BuildBlockParameters {
   readonly timestampMs: number;
   readonly bits: number;
   readonly params: ChainParams;
+  /** The market's rules, as every validating node runs them. */
+  readonly contract?: StateContract;
 }
 
 export interface BuiltBlock {
@@ -54,7 +57,7 @@ export function buildBlock(p: BuildBlockParameters): BuiltBlock {
     nonce: 0n,
     extra: new Uint8Array(0),
   };
-  const executed = executeBlock(p.state, { header: draftHeader, txs }, p.params);
+  const executed = executeBlock(p.state, { header: draftHeader, txs }, p.params, p.contract);
   if (!executed.ok) {
     throw new GridPeerError('BLOCK_INVALID', `block template does not apply: ${executed.reason}`, {
       code: executed.code,

@@ -14,6 +14,7 @@ import { type Address, bytesEqual, toHex } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { invalid, locate, type ValidationFailure } from '../errors/result.js';
 import { type Block, computeTxRoot, headerHash } from '../ledger/block.js';
+import type { StateContract } from '../ledger/contract.js';
 import type { ChainParams } from '../ledger/params.js';
 import { LedgerState, type StateChanges } from '../ledger/state.js';
 import { type Transaction, txHashHex } from '../ledger/tx.js';
@@ -70,6 +71,11 @@ export interface OpenChainOptions {
   readonly verifier?: SignatureVerifier;
   /** Blocks whose parent is unknown kept until it arrives. */
   readonly maxOrphans?: number;
+  /**
+   * The market's rules (`src/contract/`), run by the state transition of every block. Every node of a network
+   * must use the same; without one, market transactions are rejected.
+   */
+  readonly contract?: StateContract;
 }
 
 const DEFAULT_MAX_ORPHANS = 512;
@@ -97,9 +103,10 @@ export class Chain extends EventEmitter<ChainEvents> {
     private readonly maxOrphans: number,
     mempoolOptions: MempoolOptions,
     state: LedgerState,
+    readonly contract: StateContract | undefined,
   ) {
     super();
-    this.mempool = new Mempool(genesis.params, mempoolOptions);
+    this.mempool = new Mempool(genesis.params, mempoolOptions, contract);
     this.headState = state;
   }
 
@@ -148,6 +155,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         maxOrphans,
         options.mempool ?? {},
         created.state,
+        options.contract,
       );
       chain.index.set(genesisHash, entry);
       chain.canonical.push(genesisHash);
@@ -160,7 +168,17 @@ export class Chain extends EventEmitter<ChainEvents> {
       });
     }
     const state = LedgerState.fromEntries(await store.loadState());
-    const chain = new Chain(genesis, consensus, store, clock, verifier, maxOrphans, options.mempool ?? {}, state);
+    const chain = new Chain(
+      genesis,
+      consensus,
+      store,
+      clock,
+      verifier,
+      maxOrphans,
+      options.mempool ?? {},
+      state,
+      options.contract,
+    );
     for (const entry of await store.loadIndex()) chain.index.set(entry.hash, entry);
     let cursor = chain.index.get(meta.headHash);
     if (!cursor)
@@ -297,6 +315,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       maxTxs: Math.min(options.maxTxs ?? Number.MAX_SAFE_INTEGER, this.params.maxBlockTxs - 1),
       maxBytes: this.params.maxBlockBytes - 4096,
       blockTimestampMs: timestampMs,
+      height: parent.header.height + 1,
     });
     return buildBlock({
       parent: parent.header,
@@ -306,6 +325,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       timestampMs,
       bits: this.consensus.nextBits(this.contextFor(parent)),
       params: this.params,
+      ...(this.contract ? { contract: this.contract } : {}),
     }).block;
   }
 
@@ -379,7 +399,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         }),
       );
     }
-    const contextFree = checkBlock(block, this.params, { signaturesVerified: true });
+    const contextFree = checkBlock(block, this.params, { signaturesVerified: true, contract: this.contract });
     if (!contextFree.ok) return rejectedBody(contextFree);
     const parent = this.index.get(toHex(header.prevHash));
     if (!parent) {
@@ -467,7 +487,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const undoRecords: Array<readonly [string, StateChanges]> = [];
     for (const entry of branch) {
       const block = entry === tip ? tipBlock : await this.loadBlock(entry.hash);
-      const applied = applyBlock(state, block, this.params);
+      const applied = applyBlock(state, block, this.params, this.contract);
       if (!applied.ok) return this.rejectBranch(branch, entry, tip, tipBlock, applied);
       for (const key of applied.changes.keys()) touched.add(key);
       state = applied.state;
@@ -552,7 +572,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         if (result.ok) readmittedTxs.push(tx);
       }
     }
-    this.mempool.reconcile(this.headState);
+    this.mempool.reconcile(this.headState, nowMs);
     // Announced like new submissions: peers whose branch never held them must learn of them again.
     for (const tx of readmittedTxs) if (this.mempool.has(txHashHex(tx))) this.emit('tx', tx);
     return readmittedTxs.length;

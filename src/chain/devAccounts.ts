@@ -11,6 +11,9 @@ import { GridPeerError } from '../errors/index.js';
 /** Seed 000's five households (§4.1: prosumers P-1, P-2 with 5 kW and 2 kW PV; consumers C-1..C-3), named as in Fig. A11. */
 export const DEV_ACCOUNT_NAMES = ['Prosumer1', 'Prosumer2', 'Consumer1', 'Consumer2', 'Consumer3'] as const;
 
+/** The dev network's market administrator (seed 004 §IV network administrator): approves households, opens markets. */
+export const DEV_ADMIN_NAME = 'Admin';
+
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 /** @throws GridPeerError INVALID_ARGUMENT naming `field` when `name` is not 1–64 letters, digits, space, . _ - */

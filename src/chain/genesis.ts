@@ -13,6 +13,7 @@ import { BLOCK_VERSION, type Block, computeTxRoot } from '../ledger/block.js';
 import { type ChainParams, DEFAULT_CHAIN_PARAMS, parseChainParams } from '../ledger/params.js';
 import { type Allocation, genesisState, type LedgerState } from '../ledger/state.js';
 import { coinsToMicro, MAX_MONEY_MICRO, parseMicro, parseUint } from '../units/index.js';
+import { DEV_ADMIN_NAME, devKeyPair } from './devAccounts.js';
 
 export const GENESIS_FORMAT = 'gridpeer-genesis/1';
 /** The miner field of the genesis block: nobody mined it. */
@@ -26,6 +27,8 @@ export interface GenesisConfig {
   /** Engine section, read by `consensus/create` (`engine` plus its parameters). */
   readonly consensus: Readonly<Record<string, unknown>>;
   readonly alloc: readonly Allocation[];
+  /** The network administrator of the market (seed 004 §IV: approves households, opens markets); null = no market. */
+  readonly marketAdmin: Address | null;
   /** SHA-256 of the canonical JSON of the configuration. */
   readonly configHash: Uint8Array;
 }
@@ -97,6 +100,17 @@ export function parseGenesisConfig(value: unknown): GenesisConfig {
     throw error;
   }
   const params = parseChainParams(json);
+  let marketAdmin: Address | null = null;
+  if (json['market'] !== undefined) {
+    const market = asObject(json['market'], 'market');
+    const admin = market['admin'];
+    if (typeof admin !== 'string' || !/^gp[0-9a-f]{40}$/.test(admin)) {
+      throw new GridPeerError('INVALID_CONFIG', 'market.admin must be "gp" + 40 lowercase hex digits', {
+        field: 'market.admin',
+      });
+    }
+    marketAdmin = admin;
+  }
   const normalized = {
     format: GENESIS_FORMAT,
     name,
@@ -111,6 +125,8 @@ export function parseGenesisConfig(value: unknown): GenesisConfig {
     },
     consensus,
     alloc: alloc.map((a) => ({ address: a.address, balanceMicro: a.balanceMicro.toString() })),
+    // Absent rather than null without a market, so configurations written before the market keep their hash.
+    ...(marketAdmin === null ? {} : { market: { admin: marketAdmin } }),
   };
   return Object.freeze({
     format: GENESIS_FORMAT,
@@ -119,6 +135,7 @@ export function parseGenesisConfig(value: unknown): GenesisConfig {
     params,
     consensus,
     alloc: Object.freeze(alloc),
+    marketAdmin,
     configHash: sha256(Buffer.from(canonicalJson(normalized), 'utf8')),
   });
 }
@@ -139,6 +156,7 @@ export function genesisConfigToJSON(config: GenesisConfig): Record<string, unkno
     },
     consensus: config.consensus,
     alloc: config.alloc.map((a) => ({ address: a.address, balanceMicro: a.balanceMicro.toString() })),
+    ...(config.marketAdmin === null ? {} : { market: { admin: config.marketAdmin } }),
   };
 }
 
@@ -146,7 +164,10 @@ export function genesisConfigToJSON(config: GenesisConfig): Record<string, unkno
  * The embedded development network: what `npm start` and `gridpeer chain init` use without a genesis file.
  * Seed 000 pays 1 coin per block and its code asked for four leading hex zeros (16 bits).
  */
-export function devGenesisJson(alloc: readonly Allocation[] = []): Record<string, unknown> {
+export function devGenesisJson(
+  alloc: readonly Allocation[] = [],
+  marketAdmin: Address = devKeyPair(DEV_ADMIN_NAME).address,
+): Record<string, unknown> {
   return {
     format: GENESIS_FORMAT,
     name: 'gridpeer-devnet',
@@ -163,6 +184,7 @@ export function devGenesisJson(alloc: readonly Allocation[] = []): Record<string
       maxAdjustFactor: 4,
     },
     alloc: alloc.map((a) => ({ address: a.address, balanceMicro: a.balanceMicro.toString() })),
+    market: { admin: marketAdmin },
   };
 }
 
@@ -172,7 +194,7 @@ export interface Genesis {
 }
 
 export function createGenesis(config: GenesisConfig, consensus: Consensus): Genesis {
-  const state = genesisState(config.alloc);
+  const state = genesisState(config.alloc, config.marketAdmin);
   const block: Block = Object.freeze({
     header: Object.freeze({
       version: BLOCK_VERSION,

@@ -7,10 +7,11 @@
  * transactions by fee, then arrival, in each sender's nonce order.
  */
 import type { Address } from '../crypto/index.js';
-import { invalid, type ValidationFailure } from '../errors/result.js';
+import { invalid, type ValidationFailure, type ValidationResult } from '../errors/result.js';
+import type { StateContract } from '../ledger/contract.js';
 import type { ChainParams } from '../ledger/params.js';
 import { type LedgerState, StateOverlay } from '../ledger/state.js';
-import { encodeTx, type Transaction, txHashHex, txSender } from '../ledger/tx.js';
+import { encodeTx, isMarketTx, type Transaction, txHashHex, txSender } from '../ledger/tx.js';
 import { applyTx, checkTx } from '../ledger/validation.js';
 
 export interface MempoolOptions {
@@ -42,6 +43,8 @@ export interface SelectOptions {
   readonly maxTxs: number;
   readonly maxBytes: number;
   readonly blockTimestampMs: number;
+  /** Height of the block being built (recorded by the contract, e.g. an order's block). */
+  readonly height?: number;
 }
 
 /** Higher fee first, then earlier arrival. */
@@ -105,6 +108,8 @@ export class Mempool {
   constructor(
     private readonly params: ChainParams,
     options: MempoolOptions = {},
+    /** The market's rules: market transactions are tried against them at admission, selection and reconciliation. */
+    private readonly contract?: StateContract,
   ) {
     this.maxTxs = options.maxTxs ?? DEFAULT_MEMPOOL_OPTIONS.maxTxs;
     this.maxTxsPerSender = options.maxTxsPerSender ?? DEFAULT_MEMPOOL_OPTIONS.maxTxsPerSender;
@@ -146,7 +151,10 @@ export class Mempool {
     // [REJECT] rewards are created by miners inside blocks, never submitted.
     if (tx.kind === 'reward') return invalid('TX_UNEXPECTED_REWARD', 'a reward cannot be submitted as a transaction');
     if (this.byHash.has(hash)) return invalid('MEMPOOL_DUPLICATE', `transaction ${hash} is already pending`);
-    const stateless = checkTx(tx, this.params, options.signaturesVerified ? { signaturesVerified: true } : {});
+    const stateless = checkTx(tx, this.params, {
+      contract: this.contract,
+      ...(options.signaturesVerified ? { signaturesVerified: true } : {}),
+    });
     if (!stateless.ok) return stateless;
     if (tx.timestampMs > nowMs + this.params.maxFutureDriftMs) {
       return invalid(
@@ -177,7 +185,7 @@ export class Mempool {
         `nonce ${tx.nonce} of ${sender} is already pending with fee ${existing.tx.feeMicro}; a replacement must pay more`,
       );
     }
-    const debitMicro = tx.kind === 'transfer' ? tx.amountMicro + tx.feeMicro : 0n;
+    const debitMicro = tx.kind === 'transfer' ? tx.amountMicro + tx.feeMicro : tx.feeMicro;
     let pendingDebitMicro = debitMicro;
     for (const entry of pending?.values() ?? []) if (entry !== existing) pendingDebitMicro += entry.debitMicro;
     // [REJECT] the sender must afford everything it has pending (incoming payments are not counted).
@@ -186,6 +194,12 @@ export class Mempool {
         'TX_INSUFFICIENT_BALANCE',
         `pending debits ${pendingDebitMicro} micro exceed the sender's balance ${account.balanceMicro} micro`,
       );
+    }
+    if (isMarketTx(tx)) {
+      // A market transaction must pass the contract's rules now (approved sender, open gate, escrow), after the
+      // sender's pending transactions before it: a block could not include it otherwise.
+      const trial = this.tryAfterPending(tx, sender, state, nowMs, existing);
+      if (!trial.ok) return trial;
     }
     if (!existing && this.byHash.size >= this.maxTxs && !this.evictFor(tx)) {
       return invalid('MEMPOOL_FULL', `the pool holds ${this.maxTxs} transactions paying at least as much`);
@@ -240,15 +254,24 @@ export class Mempool {
    * afford its pending debits from the lowest nonce up).
    * @returns the hashes dropped.
    */
-  reconcile(state: LedgerState): string[] {
+  reconcile(state: LedgerState, nowMs?: number): string[] {
     const dropped: string[] = [];
     for (const [sender, pending] of [...this.bySender]) {
       const account = state.account(sender);
       let budgetMicro = account.balanceMicro;
       const ordered = [...pending.values()].sort((a, b) => a.tx.nonce - b.tx.nonce);
+      // Market transactions are replayed on a scratch overlay: one that no longer applies (its slot's gate
+      // closed, its order was cleared) is dropped with every later one of the sender, which could never run.
+      const overlay = this.contract && nowMs !== undefined ? this.scratch(state, nowMs) : null;
+      let blocked = false;
       for (const entry of ordered) {
         const stale = entry.tx.nonce < account.nonce || entry.tx.nonce >= account.nonce + this.maxTxsPerSender;
-        if (stale || entry.debitMicro > budgetMicro) {
+        let fails = blocked || stale || entry.debitMicro > budgetMicro;
+        if (!fails && overlay && !stale) {
+          fails = !applyTx(overlay, entry.tx, { height: 0, timestampMs: nowMs! }, this.params, this.contract).ok;
+          if (fails) blocked = true;
+        }
+        if (fails) {
           this.removeEntry(entry);
           dropped.push(entry.hash);
         } else {
@@ -257,6 +280,31 @@ export class Mempool {
       }
     }
     return dropped;
+  }
+
+  /** An overlay on `state` as the next block would see it: the contract's gate closures up to `nowMs` done. */
+  private scratch(state: LedgerState, nowMs: number, height = 0): StateOverlay {
+    const overlay = new StateOverlay(state);
+    this.contract?.beginBlock(overlay, { height, timestampMs: nowMs });
+    return overlay;
+  }
+
+  /** Applies the sender's pending transactions before `tx` (by nonce), then `tx`, on a scratch overlay. */
+  private tryAfterPending(
+    tx: Transaction,
+    sender: Address,
+    state: LedgerState,
+    nowMs: number,
+    replaced: PoolEntry | undefined,
+  ): ValidationResult {
+    const overlay = this.scratch(state, nowMs);
+    const context = { height: 0, timestampMs: nowMs };
+    const before = [...(this.bySender.get(sender)?.values() ?? [])]
+      .filter((entry) => entry !== replaced && entry.tx.nonce < tx.nonce)
+      .sort((a, b) => a.tx.nonce - b.tx.nonce);
+    for (const entry of before) applyTx(overlay, entry.tx, context, this.params, this.contract);
+    const result = applyTx(overlay, tx, context, this.params, this.contract);
+    return result.ok ? { ok: true } : result;
   }
 
   /**
@@ -273,7 +321,8 @@ export class Mempool {
     }
     const heads = new BinaryHeap<PoolEntry>(comparePriority);
     for (const queue of queues.values()) if (queue[0]) heads.push(queue[0]);
-    const overlay = new StateOverlay(state);
+    // The block clears the slots whose gate it passes before its transactions (ledger/validation executeBlock).
+    const overlay = this.scratch(state, options.blockTimestampMs, options.height ?? 0);
     const selected: Transaction[] = [];
     let bytes = 0;
     while (heads.size > 0 && selected.length < options.maxTxs) {
@@ -282,7 +331,13 @@ export class Mempool {
       queue.shift();
       const sizeBytes = encodeTx(entry.tx).length + 4;
       if (bytes + sizeBytes > options.maxBytes) continue;
-      const result = applyTx(overlay, entry.tx, options.blockTimestampMs, this.params);
+      const result = applyTx(
+        overlay,
+        entry.tx,
+        { height: options.height ?? 0, timestampMs: options.blockTimestampMs },
+        this.params,
+        this.contract,
+      );
       // A sender whose next transaction does not apply blocks the rest of its queue (nonce order).
       if (!result.ok) continue;
       selected.push(entry.tx);

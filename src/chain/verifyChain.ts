@@ -9,6 +9,7 @@ import type { Consensus } from '../consensus/index.js';
 import { bytesEqual, toHex } from '../crypto/index.js';
 import { invalid, locate, type ValidationFailure } from '../errors/result.js';
 import { type Block, type BlockHeader, headerHash } from '../ledger/block.js';
+import type { StateContract } from '../ledger/contract.js';
 import type { LedgerState } from '../ledger/state.js';
 import { applyBlock, checkBlock, checkHeaderContext } from '../ledger/validation.js';
 import { createGenesis, type GenesisConfig } from './genesis.js';
@@ -27,6 +28,8 @@ export interface VerifyChainOptions {
    * hash to its recorded hash is named as edited.
    */
   readonly recordedHashes?: ReadonlyArray<string | undefined>;
+  /** The market's rules (the same every node of the network runs); without one, market transactions fail. */
+  readonly contract?: StateContract | undefined;
 }
 
 /**
@@ -93,9 +96,9 @@ export function verifyChain(
     if (!consensusCheck.ok) return fail(consensusCheck);
     const seal = consensus.verifySeal(block.header);
     if (!seal.ok) return fail(seal);
-    const contextFree = checkBlock(block, config.params);
+    const contextFree = checkBlock(block, config.params, { contract: options.contract });
     if (!contextFree.ok) return fail(contextFree);
-    const applied = applyBlock(state, block, config.params);
+    const applied = applyBlock(state, block, config.params, options.contract);
     if (!applied.ok) return fail(applied);
     state = applied.state;
     headers.push(block.header);

@@ -9,6 +9,7 @@ import { registerMarketCommands } from './commands/market.js';
 import { registerNetworkCommands } from './commands/network.js';
 import { registerNodeCommand } from './commands/node.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerTradingCommands } from './commands/trading.js';
 import { EXIT_BAD_INPUT } from './output.js';
 
 export function buildProgram(): Command {
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
   registerChainCommands(program);
   registerNodeCommand(program);
   registerNetworkCommands(program);
-  registerMarketCommands(program);
+  registerTradingCommands(program, registerMarketCommands(program));
   registerStartCommand(program);
   return program;
 }

@@ -59,10 +59,18 @@ export function rootOfLeafHashes(leafHashes: readonly Hash32[]): Hash32 {
 
 /** Inclusion proof of the leaf at `index`; empty for a one-leaf tree. */
 export function merkleProof(leaves: readonly Uint8Array[], index: number): MerkleStep[] {
-  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) return [];
+  return merkleProofOfLeafHashes(leaves.map(merkleLeafHash), index);
+}
+
+/**
+ * {@link merkleProof} from leaf hashes already computed (the state keeps one per entry, so a proof that an entry
+ * is under a state root needs no rehashing of the other entries).
+ */
+export function merkleProofOfLeafHashes(leafHashes: readonly Hash32[], index: number): MerkleStep[] {
+  if (!Number.isInteger(index) || index < 0 || index >= leafHashes.length) return [];
   const scratch = Buffer.allocUnsafe(65);
   const proof: MerkleStep[] = [];
-  let level: Hash32[] = leaves.map(merkleLeafHash);
+  let level: readonly Hash32[] = leafHashes;
   let position = index;
   while (level.length > 1) {
     const siblingIndex = position % 2 === 0 ? position + 1 : position - 1;

@@ -10,11 +10,12 @@
  * new state on commit, so a failed transaction or block leaves nothing behind. Leaf hashes of unchanged entries
  * are reused, so a new root costs one hash per changed entry plus the Merkle combine.
  */
-import { type Address, type Hash32, isAddress } from '../crypto/index.js';
+import { type Address, addressToBytes, type Hash32, isAddress } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { inMoneyRange, MAX_MONEY_MICRO } from '../units/index.js';
 import { Reader, Writer } from './codec.js';
-import { merkleLeafHash, rootOfLeafHashes } from './merkle.js';
+import { MARKET_ADMIN_KEY } from './contract.js';
+import { type MerkleStep, merkleLeafHash, merkleProofOfLeafHashes, rootOfLeafHashes } from './merkle.js';
 
 export interface Account {
   readonly balanceMicro: bigint;
@@ -53,11 +54,14 @@ function decodeU64(bytes: Uint8Array): bigint {
   return value;
 }
 
-function entryLeafHash(key: string, value: Uint8Array): Hash32 {
+/** The Merkle leaf of one state entry: u16 key length ‖ key (UTF-8) ‖ value. */
+export function stateEntryLeaf(key: string, value: Uint8Array): Uint8Array {
   const keyBytes = Buffer.from(key, 'utf8');
-  return merkleLeafHash(
-    new Writer(2 + keyBytes.length + value.length).u16(keyBytes.length).raw(keyBytes).raw(value).finish(),
-  );
+  return new Writer(2 + keyBytes.length + value.length).u16(keyBytes.length).raw(keyBytes).raw(value).finish();
+}
+
+function entryLeafHash(key: string, value: Uint8Array): Hash32 {
+  return merkleLeafHash(stateEntryLeaf(key, value));
 }
 
 /** Read access shared by states and overlays. */
@@ -116,6 +120,48 @@ export class LedgerState implements StateReader {
   /** All entries in ascending key order. */
   *sortedEntries(): IterableIterator<[string, Uint8Array]> {
     for (const key of this.sortedKeys) yield [key, this.entries.get(key)!];
+  }
+
+  /** Entries whose key starts with `prefix`, in ascending key order (a binary search, then a scan). */
+  *entriesWithPrefix(prefix: string): IterableIterator<[string, Uint8Array]> {
+    const keys = this.sortedKeys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < keys.length && keys[i]!.startsWith(prefix); i++) yield [keys[i]!, this.entries.get(keys[i]!)!];
+  }
+
+  /** Position of `key` in ascending key order (its leaf index under the root), or -1 when absent. */
+  indexOfKey(key: string): number {
+    const keys = this.sortedKeys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return keys[lo] === key ? lo : -1;
+  }
+
+  /**
+   * Inclusion proof of the entry at `key` under {@link root} (verify with `verifyMerkleProof(stateEntryLeaf(key,
+   * value), proof, root)`), or null when the key is absent.
+   */
+  proofOf(key: string): { index: number; proof: MerkleStep[] } | null {
+    const index = this.indexOfKey(key);
+    if (index < 0) return null;
+    return {
+      index,
+      proof: merkleProofOfLeafHashes(
+        this.sortedKeys.map((k) => this.leafHashes.get(k)!),
+        index,
+      ),
+    };
   }
 
   /** Every account with its address, in address order. */
@@ -227,8 +273,11 @@ export interface Allocation {
   readonly balanceMicro: bigint;
 }
 
-/** The state of the genesis block: allocated balances and the supply they make up. */
-export function genesisState(allocations: readonly Allocation[]): LedgerState {
+/**
+ * The state of the genesis block: allocated balances, the supply they make up and, when the network has a market,
+ * its administrator (the only contract record the ledger writes; `ledger/contract.ts`).
+ */
+export function genesisState(allocations: readonly Allocation[], marketAdmin: Address | null = null): LedgerState {
   const overlay = new StateOverlay(LedgerState.empty());
   let supplyMicro = 0n;
   for (const { address, balanceMicro } of allocations) {
@@ -251,5 +300,6 @@ export function genesisState(allocations: readonly Allocation[]): LedgerState {
     supplyMicro += balanceMicro;
   }
   overlay.setSupplyMicro(supplyMicro);
+  if (marketAdmin !== null) overlay.set(MARKET_ADMIN_KEY, addressToBytes(marketAdmin, 'market.admin'));
   return LedgerState.empty().apply(overlay.changes());
 }

@@ -11,8 +11,9 @@
  * The signature covers SHA-256("gridpeer/tx/v1" ‖ everything before the signature), so a signature made for one
  * network (chainId) or one kind cannot be replayed as another. The transaction id is SHA-256 of all bytes.
  *
- * Kinds are a registry ({@link TX_KIND_CODES}); the market kinds (register, approve, offer, bid, meter, stake)
- * have reserved codes and slot in by adding a payload codec here and a state rule in `ledger/state`.
+ * Kinds are a registry ({@link TX_KIND_CODES}). Transfers and rewards are the ledger's own; the market kinds
+ * (register, approve, reject, admin, market, offer, bid, cancel, meter, rate) carry a `payload` whose layout is in
+ * `ledger/marketTx.ts` and whose rules a {@link StateContract} (`ledger/contract.ts`) applies.
  */
 import {
   ADDRESS_BYTES,
@@ -33,6 +34,22 @@ import {
 import { GridPeerError } from '../errors/index.js';
 import { parseMicro, parseUint } from '../units/index.js';
 import { Reader, Writer } from './codec.js';
+import {
+  type AdminPayload,
+  type ApprovePayload,
+  type CancelPayload,
+  type MarketPayload,
+  type MarketTxKindName,
+  type MeterPayload,
+  marketPayloadFromJSON,
+  marketPayloadToJSON,
+  type OrderPayload,
+  type RatePayload,
+  type RegisterPayload,
+  type RejectPayload,
+  readMarketPayload,
+  writeMarketPayload,
+} from './marketTx.js';
 
 export const TX_VERSION = 1;
 /** Upper bound of an encoded transaction; keeps a block's worst case and the mempool's memory predictable. */
@@ -45,8 +62,7 @@ const TX_SIGNING_DOMAIN = Buffer.from(TX_SIGNING_DOMAIN_TEXT, 'ascii');
 export const TX_SENDER_KEY_OFFSET = 6;
 
 /**
- * Kind codes on the wire. 2–7 are reserved for the market kinds of later issues, so a transaction's code never
- * changes meaning.
+ * Kind codes on the wire: a code never changes meaning. 7 (stake) is reserved for the consensus of a later issue.
  */
 export const TX_KIND_CODES = {
   reward: 0,
@@ -57,9 +73,14 @@ export const TX_KIND_CODES = {
   bid: 5,
   meter: 6,
   stake: 7,
+  reject: 8,
+  admin: 9,
+  market: 10,
+  cancel: 11,
+  rate: 12,
 } as const;
 
-export type TxKindName = keyof typeof TX_KIND_CODES;
+export type TxKindName = Exclude<keyof typeof TX_KIND_CODES, 'stake'>;
 
 interface TxCommon {
   readonly version: number;
@@ -90,7 +111,47 @@ export interface RewardTx extends TxCommon {
   readonly amountMicro: bigint;
 }
 
-export type Transaction = TransferTx | RewardTx;
+/** Payload of each market kind (layouts in `ledger/marketTx.ts`). */
+export interface MarketPayloads extends Record<MarketTxKindName, unknown> {
+  register: RegisterPayload;
+  approve: ApprovePayload;
+  reject: RejectPayload;
+  admin: AdminPayload;
+  market: MarketPayload;
+  offer: OrderPayload;
+  bid: OrderPayload;
+  cancel: CancelPayload;
+  meter: MeterPayload;
+  rate: RatePayload;
+}
+
+export type MarketTxKind = MarketTxKindName;
+
+export const MARKET_TX_KINDS: readonly MarketTxKind[] = [
+  'register',
+  'approve',
+  'reject',
+  'admin',
+  'market',
+  'offer',
+  'bid',
+  'cancel',
+  'meter',
+  'rate',
+];
+
+/** A market transaction of kind `K`: the common fields plus its payload. */
+export type MarketTx<K extends MarketTxKind = MarketTxKind> = K extends MarketTxKind
+  ? TxCommon & { readonly kind: K; readonly payload: MarketPayloads[K] }
+  : never;
+
+export type MarketTransaction = MarketTx;
+
+export type Transaction = TransferTx | RewardTx | MarketTransaction;
+
+export function isMarketTx(tx: Transaction): tx is MarketTransaction {
+  return tx.kind !== 'transfer' && tx.kind !== 'reward';
+}
 
 /** A transaction before signing (distributes over the union so `kind` still narrows). */
 export type UnsignedTx<T extends Transaction = Transaction> = T extends Transaction ? Omit<T, 'signature'> : never;
@@ -107,6 +168,8 @@ function encodePayload(tx: UnsignedTx): Uint8Array {
     case 'reward':
       w.fixed(addressToBytes(tx.to, 'to'), ADDRESS_BYTES).u64(tx.amountMicro);
       break;
+    default:
+      writeMarketPayload(w, tx.kind, tx.payload);
   }
   return w.finish();
 }
@@ -122,6 +185,8 @@ function writeUnsigned(w: Writer, tx: UnsignedTx): Writer {
     .u64n(tx.timestampMs)
     .bytes32(encodePayload(tx));
 }
+
+const MARKET_KIND_BY_CODE = new Map<number, MarketTxKind>(MARKET_TX_KINDS.map((kind) => [TX_KIND_CODES[kind], kind]));
 
 /** Caches per transaction object: encodings and hashes are computed once (objects are frozen). */
 const encodedCache = new WeakMap<object, Uint8Array>();
@@ -204,6 +269,9 @@ export function decodeTx(bytes: Uint8Array): Transaction {
     const to = addressFromBytes(payload.fixed(ADDRESS_BYTES, 'to'));
     const amountMicro = payload.u64('amountMicro');
     tx = { kind: 'reward', ...common, to, amountMicro };
+  } else if (MARKET_KIND_BY_CODE.has(kindCode)) {
+    const kind = MARKET_KIND_BY_CODE.get(kindCode)!;
+    tx = { kind, ...common, payload: readMarketPayload(payload, kind) } as MarketTransaction;
   } else {
     throw new GridPeerError('CODEC_BAD_VALUE', `transaction kind ${kindCode} is not supported by this version`, {
       field: 'kind',
@@ -280,6 +348,39 @@ export function createReward(params: {
   });
 }
 
+export interface CreateMarketTxParameters {
+  readonly chainId: number;
+  readonly nonce: number;
+  readonly feeMicro?: bigint;
+  readonly timestampMs: number;
+}
+
+/**
+ * Builds and signs a market transaction of `kind` from `sender` (a meter reading is signed with the meter's key).
+ * @example
+ * const bid = createMarketTx('bid', { slot: 3, energyWh: 2000, limitPriceMicroPerKwh: 250_000n }, { chainId: 1337, nonce: 4, timestampMs: clock.nowMs() }, household);
+ */
+export function createMarketTx<K extends MarketTxKind>(
+  kind: K,
+  payload: MarketPayloads[K],
+  params: CreateMarketTxParameters,
+  sender: KeyPair,
+): MarketTx<K> {
+  const unsigned = {
+    kind,
+    version: TX_VERSION,
+    chainId: params.chainId,
+    senderPublicKey: sender.publicKey,
+    nonce: params.nonce,
+    feeMicro: params.feeMicro ?? 0n,
+    timestampMs: params.timestampMs,
+    payload,
+  } as unknown as UnsignedTx<MarketTx<K>>;
+  // Encoding checks the payload (lengths, addresses) before anything is signed.
+  encodePayload(unsigned);
+  return signTx(unsigned, sender.privateKey) as unknown as MarketTx<K>;
+}
+
 /** JSON view of a transaction: hex for bytes, decimal strings for bigint amounts. */
 export interface TxJson {
   hash: string;
@@ -291,9 +392,12 @@ export interface TxJson {
   nonce: number;
   feeMicro: string;
   timestampMs: number;
-  to: Address;
-  amountMicro: string;
+  /** Transfers and rewards. */
+  to?: Address;
+  amountMicro?: string;
   energyWh?: number;
+  /** Market kinds (the JSON view of `ledger/marketTx.ts`). */
+  payload?: Record<string, unknown>;
   signature: string;
 }
 
@@ -308,10 +412,14 @@ export function txToJSON(tx: Transaction): TxJson {
     nonce: tx.nonce,
     feeMicro: tx.feeMicro.toString(),
     timestampMs: tx.timestampMs,
-    to: tx.to,
-    amountMicro: tx.amountMicro.toString(),
     signature: toHex(tx.signature),
   };
+  if (isMarketTx(tx)) {
+    json.payload = marketPayloadToJSON(tx.kind, tx.payload);
+    return json;
+  }
+  json.to = tx.to;
+  json.amountMicro = tx.amountMicro.toString();
   if (tx.kind === 'transfer') json.energyWh = tx.energyWh;
   return json;
 }
@@ -341,6 +449,11 @@ export function txFromJSON(value: unknown): Transaction {
     timestampMs: parseUint(field(json, 'timestampMs'), 'timestampMs'),
     signature: fromHex(field(json, 'signature'), 'signature', SIGNATURE_BYTES),
   };
+  if (typeof kind === 'string' && (MARKET_TX_KINDS as readonly string[]).includes(kind)) {
+    const marketKind = kind as MarketTxKind;
+    const payload = marketPayloadFromJSON(marketKind, field(json, 'payload'));
+    return Object.freeze({ kind: marketKind, ...common, payload }) as MarketTransaction;
+  }
   const to = field(json, 'to');
   addressToBytes(to, 'to');
   const amountMicro = parseMicro(field(json, 'amountMicro'), 'amountMicro');
@@ -349,8 +462,12 @@ export function txFromJSON(value: unknown): Transaction {
     return Object.freeze({ kind, ...common, to: to as Address, amountMicro, energyWh });
   }
   if (kind === 'reward') return Object.freeze({ kind, ...common, to: to as Address, amountMicro });
-  throw new GridPeerError('INVALID_ARGUMENT', `kind must be one of "transfer", "reward"`, {
-    field: 'kind',
-    value: String(kind),
-  });
+  throw new GridPeerError(
+    'INVALID_ARGUMENT',
+    `kind must be one of "transfer", "reward", ${MARKET_TX_KINDS.map((k) => `"${k}"`).join(', ')}`,
+    {
+      field: 'kind',
+      value: String(kind),
+    },
+  );
 }

@@ -8,10 +8,12 @@ import { bytesEqual, toHex } from '../crypto/index.js';
 import { invalid, locate, VALID, type ValidationFailure, type ValidationResult } from '../errors/result.js';
 import { MAX_MONEY_MICRO } from '../units/index.js';
 import { BLOCK_VERSION, type Block, type BlockHeader, computeTxRoot, encodeBlock, headerHash } from './block.js';
+import type { BlockContext, StateContract } from './contract.js';
 import type { ChainParams } from './params.js';
 import { type LedgerState, type StateChanges, StateOverlay } from './state.js';
 import {
   encodeTx,
+  isMarketTx,
   MAX_TX_BYTES,
   type RewardTx,
   type Transaction,
@@ -22,6 +24,8 @@ import {
 } from './tx.js';
 
 export interface CheckOptions {
+  /** The market's rules; without one, market transactions are rejected (`TX_KIND_UNSUPPORTED`). */
+  readonly contract?: StateContract | undefined;
   /**
    * Skip Ed25519 verification because the caller verified the signatures already (the parallel verifier in
    * `chain/`, or the mempool at admission).
@@ -41,8 +45,12 @@ export function checkTx(tx: Transaction, params: ChainParams, options: CheckOpti
   if (sizeBytes > MAX_TX_BYTES)
     return invalid('TX_TOO_LARGE', `transaction is ${sizeBytes} bytes; limit ${MAX_TX_BYTES}`);
   if (tx.kind === 'reward') return VALID;
-  // [REJECT] a transfer must move coins or record energy; an empty one would only bump a nonce.
-  if (tx.amountMicro === 0n && tx.energyWh === 0) {
+  if (isMarketTx(tx)) {
+    if (!options.contract) return invalid('TX_KIND_UNSUPPORTED', `${tx.kind} transactions need the market contract`);
+    const rules = options.contract.checkTx(tx);
+    if (!rules.ok) return rules;
+  } else if (tx.amountMicro === 0n && tx.energyWh === 0) {
+    // [REJECT] a transfer must move coins or record energy; an empty one would only bump a nonce.
     return invalid('TX_ZERO_VALUE', 'amountMicro and energyWh are both 0');
   }
   // [REJECT] seed 003 Fig. 4: the signature must verify with the sender's public key.
@@ -142,16 +150,20 @@ export function checkHeaderContext(
 }
 
 /**
- * Applies one non-reward transaction to `overlay` (in a child overlay, merged only on success).
+ * Applies one non-reward transaction to `overlay` (in a child overlay, merged only on success): the nonce and the
+ * fee here, a transfer's coins here, a market transaction's rules in `contract`.
+ * @param block the block the transaction goes into (its height and timestamp).
  * @returns the fee the transaction pays, or the rule it breaks.
  */
 export function applyTx(
   overlay: StateOverlay,
   tx: Transaction,
-  blockTimestampMs: number,
+  block: BlockContext,
   params: ChainParams,
+  contract?: StateContract,
 ): { ok: true; feeMicro: bigint } | ValidationFailure {
   if (tx.kind === 'reward') return invalid('TX_UNEXPECTED_REWARD', 'a reward cannot be applied as a transaction');
+  const blockTimestampMs = block.timestampMs;
   // [REJECT] a transaction cannot be dated after the block that includes it (beyond the allowed drift).
   if (tx.timestampMs > blockTimestampMs + params.maxFutureDriftMs) {
     return invalid('TX_FUTURE_TIMESTAMP', `timestampMs ${tx.timestampMs} is after its block (${blockTimestampMs})`);
@@ -162,6 +174,21 @@ export function applyTx(
   // [REJECT] the nonce must be exactly the account's next one: no replay, no gaps (seed 000 §2.4 nonce).
   if (tx.nonce < from.nonce) return invalid('TX_NONCE_TOO_LOW', `nonce ${tx.nonce}; account expects ${from.nonce}`);
   if (tx.nonce > from.nonce) return invalid('TX_NONCE_TOO_HIGH', `nonce ${tx.nonce}; account expects ${from.nonce}`);
+  if (isMarketTx(tx)) {
+    if (!contract) return invalid('TX_KIND_UNSUPPORTED', `${tx.kind} transactions need the market contract`);
+    // [REJECT] the fee comes first; the contract then sees the balance that is left.
+    if (tx.feeMicro > from.balanceMicro) {
+      return invalid(
+        'TX_INSUFFICIENT_BALANCE',
+        `fee ${tx.feeMicro} micro exceeds the sender's balance ${from.balanceMicro} micro`,
+      );
+    }
+    child.setAccount(sender, { balanceMicro: from.balanceMicro - tx.feeMicro, nonce: from.nonce + 1 });
+    const result = contract.applyTx(child, tx, { ...block, txHash: txHash(tx), sender });
+    if (!result.ok) return result;
+    child.mergeInto(overlay);
+    return { ok: true, feeMicro: tx.feeMicro };
+  }
   const debitMicro = tx.amountMicro + tx.feeMicro;
   // [REJECT] the sender pays amount and fee from its balance.
   if (debitMicro > from.balanceMicro) {
@@ -219,14 +246,25 @@ function checkReward(reward: RewardTx, header: BlockHeader, feesMicro: bigint, p
  * Does not compare the state root (block templates use this to compute it); {@link applyBlock} does.
  * Assumes {@link checkBlock} passed.
  */
-export function executeBlock(state: LedgerState, block: Block, params: ChainParams): AppliedBlock | ValidationFailure {
+export function executeBlock(
+  state: LedgerState,
+  block: Block,
+  params: ChainParams,
+  contract?: StateContract,
+): AppliedBlock | ValidationFailure {
   const { header, txs } = block;
   const where = { blockHeight: header.height, blockHash: toHex(headerHash(header)) };
   const overlay = new StateOverlay(state);
+  const context: BlockContext = { height: header.height, timestampMs: header.timestampMs };
+  // Seed 000 §5 guideline 3: slots whose gate closure the block passes are cleared before its transactions.
+  if (contract) {
+    const begun = contract.beginBlock(overlay, context);
+    if (!begun.ok) return locate(begun, where);
+  }
   let feesMicro = 0n;
   for (let i = 1; i < txs.length; i++) {
     const tx = txs[i]!;
-    const result = applyTx(overlay, tx, header.timestampMs, params);
+    const result = applyTx(overlay, tx, context, params, contract);
     if (!result.ok) return locate(result, { ...where, txIndex: i, txHash: toHex(txHash(tx)) });
     feesMicro += result.feeMicro;
   }
@@ -248,8 +286,13 @@ export function executeBlock(state: LedgerState, block: Block, params: ChainPara
 }
 
 /** {@link executeBlock}, then the state root the miner committed to must be the one every node computes. */
-export function applyBlock(state: LedgerState, block: Block, params: ChainParams): AppliedBlock | ValidationFailure {
-  const executed = executeBlock(state, block, params);
+export function applyBlock(
+  state: LedgerState,
+  block: Block,
+  params: ChainParams,
+  contract?: StateContract,
+): AppliedBlock | ValidationFailure {
+  const executed = executeBlock(state, block, params, contract);
   if (!executed.ok) return executed;
   // [REJECT] every node re-executes the block and must reach the state root its miner committed to.
   if (!bytesEqual(executed.state.root(), block.header.stateRoot)) {

@@ -1,7 +1,7 @@
 /**
  * @module node/localChain
  * Composition root for a chain in a data directory: LevelDB store + the configured consensus engine +
- * parallel signature verification. The CLI and (later) the network node open chains only through here.
+ * parallel signature verification + the market contract. The CLI and the network node open chains only through here.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import type { GenesisConfig } from '../chain/genesis.js';
 import type { MempoolOptions } from '../chain/mempool.js';
 import { ParallelSignatureVerifier } from '../chain/verifier.js';
 import { createConsensus } from '../consensus/create.js';
+import { createMarketContract } from '../contract/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { LevelChainStore } from '../store/level.js';
 import type { Clock } from '../units/time.js';
@@ -58,6 +59,8 @@ export async function openLocalChain(options: OpenLocalChainOptions): Promise<Ch
           options.miningThreads === undefined ? {} : { pow: { workers: options.miningThreads } },
         ),
       verifier: new ParallelSignatureVerifier(options.verifyThreads),
+      // Every node runs the same market contract inside the state transition (DESIGN.md §2).
+      contract: createMarketContract(),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.mempool ? { mempool: options.mempool } : {}),
     });

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Block, decodeBlock, encodeBlock } from '../../src/ledger/block.js';
+import type { RewardTx } from '../../src/ledger/tx.js';
 import {
   api,
   ensureBuilt,
@@ -418,7 +419,7 @@ describe('node network (real processes on loopback)', { timeout: 180_000 }, () =
       assert.equal(genuine.txs.length, 2);
 
       // One more micro-coin in the reward: the header (hash, proof of work) is untouched, the tx root is not.
-      const reward = genuine.txs[0]!;
+      const reward = genuine.txs[0] as RewardTx;
       const tampered: Block = {
         header: genuine.header,
         txs: [{ ...reward, amountMicro: reward.amountMicro + 1n }, genuine.txs[1]!],

@@ -13,6 +13,7 @@ import { createConsensus } from '../../src/consensus/create.js';
 import type { Consensus, ConsensusContext } from '../../src/consensus/index.js';
 import { type Address, type KeyPair, keyPairFromPrivateKey, toHex } from '../../src/crypto/index.js';
 import { type Block, type BlockHeader, headerHash } from '../../src/ledger/block.js';
+import type { StateContract } from '../../src/ledger/contract.js';
 import type { Allocation, LedgerState } from '../../src/ledger/state.js';
 import { createTransfer, type Transaction, type TransferTx } from '../../src/ledger/tx.js';
 import { applyBlock, medianTimestampMs } from '../../src/ledger/validation.js';
@@ -171,6 +172,8 @@ export class BlockForge {
     readonly config: GenesisConfig,
     readonly consensus: Consensus,
     private readonly clock?: ManualClock,
+    /** The market contract its blocks run (a test may pass a dishonest one to forge market results). */
+    readonly contract?: StateContract,
   ) {
     const created = createGenesis(config, consensus);
     this.genesis = { block: created.block, hash: hashOf(created.block), state: created.state };
@@ -222,6 +225,7 @@ export class BlockForge {
       timestampMs: options.timestampMs ?? parent.block.header.timestampMs + BLOCK_INTERVAL_MS,
       bits: options.bits ?? this.nextBits(parentHash),
       params: this.config.params,
+      ...(this.contract ? { contract: this.contract } : {}),
     });
   }
 
@@ -273,7 +277,7 @@ export class BlockForge {
   /** Remembers a valid block made elsewhere (for example by the Miner), computing its state from its parent. */
   record(block: Block): ForgedBlock {
     const parent = this.get(toHex(block.header.prevHash));
-    const applied = applyBlock(parent.state, block, this.config.params);
+    const applied = applyBlock(parent.state, block, this.config.params, this.contract);
     if (!applied.ok) throw new Error(`fixture: recorded block does not apply: ${applied.code} ${applied.reason}`);
     const forged = { block, hash: hashOf(block), state: applied.state };
     this.known.set(forged.hash, forged);
@@ -297,6 +301,8 @@ export interface OpenTestChainOptions {
   /** PoW threads of the chain's own consensus (the miner's); default 0. The forge always seals inline. */
   readonly workers?: number;
   readonly maxOrphans?: number;
+  /** The market contract of the chain and its forge (`createMarketContract()` for the real one). */
+  readonly contract?: StateContract;
 }
 
 /** A Chain on a MemoryChainStore (unless given a store) with a ManualClock and a forge over the same genesis. */
@@ -311,8 +317,9 @@ export async function openTestChain(options: OpenTestChainOptions = {}): Promise
     clock,
     ...(options.mempool ? { mempool: options.mempool } : {}),
     ...(options.maxOrphans === undefined ? {} : { maxOrphans: options.maxOrphans }),
+    ...(options.contract ? { contract: options.contract } : {}),
   });
-  const forge = new BlockForge(config, testConsensus(config), clock);
+  const forge = new BlockForge(config, testConsensus(config), clock, options.contract);
   return { chain, clock, store, config, forge };
 }
 

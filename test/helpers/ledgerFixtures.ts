@@ -133,7 +133,7 @@ export function assembleBlock(
       rejected.push({ tx, code: check.code });
       continue;
     }
-    const result = applyTx(overlay, tx, options.timestampMs, params);
+    const result = applyTx(overlay, tx, { height: 1, timestampMs: options.timestampMs }, params);
     if (result.ok) {
       included.push(tx);
       feesMicro += result.feeMicro;

@@ -66,8 +66,8 @@ function txFromFields(vector: TxVector): Transaction {
     nonce: f.nonce,
     feeMicro: BigInt(f.feeMicro),
     timestampMs: f.timestampMs,
-    to: f.to,
-    amountMicro: BigInt(f.amountMicro),
+    to: f.to ?? assert.fail(`vector ${vector.name}: a ${f.kind} has a "to"`),
+    amountMicro: BigInt(f.amountMicro ?? assert.fail(`vector ${vector.name}: a ${f.kind} has an "amountMicro"`)),
   };
   if (f.kind === 'reward') {
     return Object.freeze({ kind: 'reward', ...common, signature: new Uint8Array(64) }) satisfies RewardTx;

@@ -14,6 +14,7 @@ const LAYERS = [
   'ledger',
   'consensus',
   'market',
+  'contract',
   'chain',
   'store',
   'network',
@@ -21,9 +22,13 @@ const LAYERS = [
   'node',
   'cli',
 ] as const;
-const PURE = new Set(['ledger', 'consensus', 'market', 'chain']);
-/** DESIGN.md §3: market/, energy/ and chain/ never import each other; node/ and sim/ wire them. */
-const SIDEWAYS = new Set(['chain>market', 'market>chain', 'market>ledger', 'market>consensus']);
+const PURE = new Set(['ledger', 'consensus', 'market', 'contract', 'chain']);
+/**
+ * DESIGN.md §3: market/, energy/ and chain/ never import each other; node/ and sim/ wire them. The market contract
+ * (contract/: the market's state rules over the ledger) reaches the chain only through the ledger's
+ * `StateContract` interface, passed in by node/.
+ */
+const SIDEWAYS = new Set(['chain>market', 'market>chain', 'market>ledger', 'market>consensus', 'chain>contract']);
 const SRC = 'src';
 
 function sourceFiles(dir: string): string[] {

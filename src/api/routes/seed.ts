@@ -12,7 +12,7 @@ import { devKeyPair, resolveDevAddress } from '../../chain/devAccounts.js';
 import { verifyChain } from '../../chain/verifyChain.js';
 import { GridPeerError } from '../../errors/index.js';
 import { type Block, blockHashHex } from '../../ledger/block.js';
-import { createTransfer, txHashHex, txSender } from '../../ledger/tx.js';
+import { createTransfer, isMarketTx, txHashHex, txSender, txToJSON } from '../../ledger/tx.js';
 import { normalizePeerUrl } from '../../network/peerBook.js';
 import { formatMicroAsCoins, parseCoinsToMicro } from '../../units/index.js';
 import type { ApiContext } from '../context.js';
@@ -31,14 +31,19 @@ function seedBlock(block: Block): Record<string, unknown> {
     hash: blockHashHex(block),
     merkle_root: Buffer.from(header.txRoot).toString('hex'),
     miner: header.miner,
-    transactions: block.txs.map((tx) => ({
-      sender: tx.kind === 'reward' ? 'mining reward' : txSender(tx),
-      receiver: tx.to,
-      amount: Number(formatMicroAsCoins(tx.amountMicro)),
-      amountMicro: tx.amountMicro.toString(),
-      ...(tx.kind === 'transfer' ? { energyWh: tx.energyWh } : {}),
-      hash: txHashHex(tx),
-    })),
+    transactions: block.txs.map((tx) =>
+      isMarketTx(tx)
+        ? // Market transactions move no coins themselves: the seed's view names the kind and its payload.
+          { sender: txSender(tx), kind: tx.kind, payload: txToJSON(tx).payload, hash: txHashHex(tx) }
+        : {
+            sender: tx.kind === 'reward' ? 'mining reward' : txSender(tx),
+            receiver: tx.to,
+            amount: Number(formatMicroAsCoins(tx.amountMicro)),
+            amountMicro: tx.amountMicro.toString(),
+            ...(tx.kind === 'transfer' ? { energyWh: tx.energyWh } : {}),
+            hash: txHashHex(tx),
+          },
+    ),
   };
 }
 
@@ -194,6 +199,7 @@ export function registerSeedRoutes(app: FastifyInstance, ctx: ApiContext): void 
       const result = verifyChain(chain.genesis, chain.consensus, await chain.getCanonicalBlocks(), {
         nowMs: ctx.clock.nowMs(),
         expectedHeadHash: chain.head.hash,
+        contract: chain.contract,
       });
       if (result.ok) return { message: 'All good. The Blockchain is valid.', valid: true, height: result.height };
       return {

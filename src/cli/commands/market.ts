@@ -61,7 +61,7 @@ function printClearing(input: SlotInput, result: ClearingResult, metrics: Return
   );
 }
 
-export function registerMarketCommands(program: Command): void {
+export function registerMarketCommands(program: Command): Command {
   const market = program
     .command('market')
     .description('clear one slot of orders with any mechanism, or compare them all');
@@ -115,4 +115,5 @@ export function registerMarketCommands(program: Command): void {
         return 0;
       }),
     );
+  return market;
 }

@@ -20,7 +20,7 @@ import {
   encodeHeader,
   HEADER_NONCE_OFFSET,
 } from '../../../src/ledger/block.js';
-import { createReward, type Transaction, txHashHex } from '../../../src/ledger/tx.js';
+import { createReward, type RewardTx, type Transaction, txHashHex } from '../../../src/ledger/tx.js';
 import { MemoryChainStore } from '../../../src/store/memory.js';
 import {
   alice,
@@ -452,7 +452,7 @@ describe('Chain.importBlock rejects every broken rule and changes nothing', () =
   it('a forged body under a valid header is refused without blacklisting the genuine block (same hash)', async () => {
     const { ctx, before, valid } = await setup();
     const sealed = await tampered(ctx, valid, {});
-    const reward = sealed.txs[0]!;
+    const reward = sealed.txs[0] as RewardTx;
     const forgedReward = Object.freeze({ ...reward, amountMicro: reward.amountMicro + 1n }) as Transaction;
     const forged = Object.freeze({ header: sealed.header, txs: Object.freeze([forgedReward, ...sealed.txs.slice(1)]) });
     assert.equal(hashOf(forged), hashOf(sealed));

@@ -143,7 +143,7 @@ describe('genesis block and hash', () => {
     assert.equal(block.header.miner, GENESIS_MINER);
     assert.equal(block.header.nonce, 0n);
     assert.deepEqual(block.header.extra, config.configHash);
-    assert.equal(toHex(block.header.stateRoot), toHex(genesisState(TEST_ALLOC).root()));
+    assert.equal(toHex(block.header.stateRoot), toHex(genesisState(TEST_ALLOC, config.marketAdmin).root()));
     assert.equal(toHex(state.root()), toHex(block.header.stateRoot));
     assert.equal(state.account(alice.address).balanceMicro, 100_000_000n);
     assert.equal(state.supplyMicro(), 170_000_000n);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { bytesEqual, toHex } from '../../../src/crypto/index.js';
 import { Writer } from '../../../src/ledger/codec.js';
-import { merkleLeafHash, rootOfLeafHashes } from '../../../src/ledger/merkle.js';
+import { merkleLeafHash, rootOfLeafHashes, verifyMerkleProof } from '../../../src/ledger/merkle.js';
 import {
   accountKey,
   decodeAccount,
@@ -13,6 +13,7 @@ import {
   LedgerState,
   StateOverlay,
   SUPPLY_KEY,
+  stateEntryLeaf,
 } from '../../../src/ledger/state.js';
 import { MAX_MONEY_MICRO } from '../../../src/units/index.js';
 import { assertThrowsCoded } from '../../helpers/assertions.js';
@@ -293,5 +294,37 @@ describe('genesisState', () => {
       'INVALID_AMOUNT',
       'balanceMicro',
     );
+  });
+});
+
+describe('state: prefix scans and entry proofs', () => {
+  const state = LedgerState.fromEntries(
+    [
+      'mkt/trade/0000000001/0000000000',
+      'mkt/trade/0000000001/0000000001',
+      'mkt/trade/0000000002/0000000000',
+      'mkt/s',
+      'acct/x',
+    ].map((key, i) => [key, bytes(i, i + 1)] as const),
+  );
+
+  it('lists the entries under a prefix in key order, and nothing for an absent prefix', () => {
+    assert.deepEqual(
+      [...state.entriesWithPrefix('mkt/trade/0000000001/')].map(([key]) => key),
+      ['mkt/trade/0000000001/0000000000', 'mkt/trade/0000000001/0000000001'],
+    );
+    assert.deepEqual([...state.entriesWithPrefix('mkt/zzz')], []);
+  });
+
+  it('proves every entry under the state root, and a changed value or key fails', () => {
+    for (const [key, value] of state.sortedEntries()) {
+      const found = state.proofOf(key);
+      assert.ok(found);
+      assert.equal(found.index, state.indexOfKey(key));
+      assert.ok(verifyMerkleProof(stateEntryLeaf(key, value), found.proof, state.root()));
+      assert.equal(verifyMerkleProof(stateEntryLeaf(key, bytes(9)), found.proof, state.root()), false);
+      assert.equal(verifyMerkleProof(stateEntryLeaf(`${key}x`, value), found.proof, state.root()), false);
+    }
+    assert.equal(state.proofOf('mkt/absent'), null);
   });
 });

@@ -320,7 +320,12 @@ describe('applyTx', () => {
   it('debits amount + fee, bumps the nonce, credits the receiver and returns the fee', () => {
     const state = base();
     const overlay = new StateOverlay(state);
-    const result = applyTx(overlay, transfer(alice, dave.address, 300n, 0, { feeMicro: 7n }), blockTimeMs, params);
+    const result = applyTx(
+      overlay,
+      transfer(alice, dave.address, 300n, 0, { feeMicro: 7n }),
+      { height: 1, timestampMs: blockTimeMs },
+      params,
+    );
     assert.deepEqual(result, { ok: true, feeMicro: 7n });
     assert.deepEqual(overlay.account(alice.address), {
       balanceMicro: state.account(alice.address).balanceMicro - 307n,
@@ -332,7 +337,14 @@ describe('applyTx', () => {
   it('a transfer to oneself costs only the fee and bumps the nonce', () => {
     const state = base();
     const overlay = new StateOverlay(state);
-    assertValid(applyTx(overlay, transfer(alice, alice.address, 300n, 0, { feeMicro: 7n }), blockTimeMs, params));
+    assertValid(
+      applyTx(
+        overlay,
+        transfer(alice, alice.address, 300n, 0, { feeMicro: 7n }),
+        { height: 1, timestampMs: blockTimeMs },
+        params,
+      ),
+    );
     assert.deepEqual(overlay.account(alice.address), {
       balanceMicro: state.account(alice.address).balanceMicro - 7n,
       nonce: 1,
@@ -341,8 +353,8 @@ describe('applyTx', () => {
 
   it('applies consecutive nonces in order', () => {
     const overlay = new StateOverlay(base());
-    assertValid(applyTx(overlay, transfer(alice, bob.address, 1n, 0), blockTimeMs, params));
-    assertValid(applyTx(overlay, transfer(alice, bob.address, 1n, 1), blockTimeMs, params));
+    assertValid(applyTx(overlay, transfer(alice, bob.address, 1n, 0), { height: 1, timestampMs: blockTimeMs }, params));
+    assertValid(applyTx(overlay, transfer(alice, bob.address, 1n, 1), { height: 1, timestampMs: blockTimeMs }, params));
     assert.equal(overlay.account(alice.address).nonce, 2);
   });
 
@@ -354,29 +366,40 @@ describe('applyTx', () => {
       amountMicro: 1n,
       timestampMs: 0,
     });
-    assertRejects(applyTx(new StateOverlay(base()), reward, blockTimeMs, params), 'TX_UNEXPECTED_REWARD');
+    assertRejects(
+      applyTx(new StateOverlay(base()), reward, { height: 1, timestampMs: blockTimeMs }, params),
+      'TX_UNEXPECTED_REWARD',
+    );
   });
 
   it('TX_FUTURE_TIMESTAMP', () => {
     const tx = transfer(alice, bob.address, 1n, 0, { timestampMs: blockTimeMs + params.maxFutureDriftMs + 1 });
-    assertRejects(applyTx(new StateOverlay(base()), tx, blockTimeMs, params), 'TX_FUTURE_TIMESTAMP');
+    assertRejects(
+      applyTx(new StateOverlay(base()), tx, { height: 1, timestampMs: blockTimeMs }, params),
+      'TX_FUTURE_TIMESTAMP',
+    );
   });
 
   it('accepts a transaction dated exactly maxFutureDriftMs after its block', () => {
     const tx = transfer(alice, bob.address, 1n, 0, { timestampMs: blockTimeMs + params.maxFutureDriftMs });
-    assertValid(applyTx(new StateOverlay(base()), tx, blockTimeMs, params));
+    assertValid(applyTx(new StateOverlay(base()), tx, { height: 1, timestampMs: blockTimeMs }, params));
   });
 
   it('TX_NONCE_TOO_LOW (a replay)', () => {
     const overlay = new StateOverlay(base());
     const tx = transfer(alice, bob.address, 1n, 0);
-    assertValid(applyTx(overlay, tx, blockTimeMs, params));
-    assertRejects(applyTx(overlay, tx, blockTimeMs, params), 'TX_NONCE_TOO_LOW');
+    assertValid(applyTx(overlay, tx, { height: 1, timestampMs: blockTimeMs }, params));
+    assertRejects(applyTx(overlay, tx, { height: 1, timestampMs: blockTimeMs }, params), 'TX_NONCE_TOO_LOW');
   });
 
   it('TX_NONCE_TOO_HIGH (a gap)', () => {
     assertRejects(
-      applyTx(new StateOverlay(base()), transfer(alice, bob.address, 1n, 1), blockTimeMs, params),
+      applyTx(
+        new StateOverlay(base()),
+        transfer(alice, bob.address, 1n, 1),
+        { height: 1, timestampMs: blockTimeMs },
+        params,
+      ),
       'TX_NONCE_TOO_HIGH',
     );
   });
@@ -385,12 +408,20 @@ describe('applyTx', () => {
     const state = base();
     const balance = state.account(carol.address).balanceMicro;
     const tx = transfer(carol, bob.address, balance - 10n, 0, { feeMicro: 11n });
-    assertRejects(applyTx(new StateOverlay(state), tx, blockTimeMs, params), 'TX_INSUFFICIENT_BALANCE');
+    assertRejects(
+      applyTx(new StateOverlay(state), tx, { height: 1, timestampMs: blockTimeMs }, params),
+      'TX_INSUFFICIENT_BALANCE',
+    );
   });
 
   it('TX_INSUFFICIENT_BALANCE for an account that does not exist', () => {
     assertRejects(
-      applyTx(new StateOverlay(base()), transfer(dave, bob.address, 1n, 0), blockTimeMs, params),
+      applyTx(
+        new StateOverlay(base()),
+        transfer(dave, bob.address, 1n, 0),
+        { height: 1, timestampMs: blockTimeMs },
+        params,
+      ),
       'TX_INSUFFICIENT_BALANCE',
     );
   });
@@ -400,7 +431,12 @@ describe('applyTx', () => {
     const balance = state.account(carol.address).balanceMicro;
     const overlay = new StateOverlay(state);
     assertValid(
-      applyTx(overlay, transfer(carol, bob.address, balance - 10n, 0, { feeMicro: 10n }), blockTimeMs, params),
+      applyTx(
+        overlay,
+        transfer(carol, bob.address, balance - 10n, 0, { feeMicro: 10n }),
+        { height: 1, timestampMs: blockTimeMs },
+        params,
+      ),
     );
     assert.equal(overlay.account(carol.address).balanceMicro, 0n);
   });
@@ -409,7 +445,10 @@ describe('applyTx', () => {
     const overlay = new StateOverlay(LedgerState.empty());
     overlay.setAccount(alice.address, { balanceMicro: 10n, nonce: 0 });
     overlay.setAccount(bob.address, { balanceMicro: MAX_MONEY_MICRO - 4n, nonce: 0 });
-    assertRejects(applyTx(overlay, transfer(alice, bob.address, 5n, 0), blockTimeMs, params), 'TX_BALANCE_OVERFLOW');
+    assertRejects(
+      applyTx(overlay, transfer(alice, bob.address, 5n, 0), { height: 1, timestampMs: blockTimeMs }, params),
+      'TX_BALANCE_OVERFLOW',
+    );
   });
 
   it('a rejected transaction leaves the overlay unchanged', () => {
@@ -417,7 +456,7 @@ describe('applyTx', () => {
     overlay.setAccount(alice.address, { balanceMicro: 10n, nonce: 0 });
     overlay.setAccount(bob.address, { balanceMicro: MAX_MONEY_MICRO - 4n, nonce: 0 });
     const before = new Map(overlay.changes());
-    applyTx(overlay, transfer(alice, bob.address, 5n, 0), blockTimeMs, params);
+    applyTx(overlay, transfer(alice, bob.address, 5n, 0), { height: 1, timestampMs: blockTimeMs }, params);
     assert.deepEqual(new Map(overlay.changes()), before);
     assert.deepEqual(overlay.account(alice.address), { balanceMicro: 10n, nonce: 0 });
   });
