@@ -15,6 +15,7 @@ import {
   blockToJSON,
   headerFromJSON,
 } from '../ledger/block.js';
+import type { StateContract } from '../ledger/contract.js';
 import { txFromJSON } from '../ledger/tx.js';
 import { type GenesisConfig, genesisConfigToJSON, parseGenesisConfig } from './genesis.js';
 import { type VerifyChainResult, verifyChain } from './verifyChain.js';
@@ -113,7 +114,7 @@ function rethrowAt<T>(prefix: string, fn: () => T): T {
 export function verifyChainFile(
   parsed: ParsedChainFile,
   consensus: Consensus,
-  options: { nowMs: number; expectedHeadHash?: string },
+  options: { nowMs: number; expectedHeadHash?: string; contract?: StateContract },
 ): VerifyChainResult {
   return verifyChain(parsed.config, consensus, parsed.blocks, { ...options, recordedHashes: parsed.recordedHashes });
 }

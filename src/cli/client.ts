@@ -90,7 +90,7 @@ export class NodeClient {
     while (Date.now() < deadline) {
       const found = await this.get(`/v1/txs/${hash}`).catch(() => null);
       if (found?.['status'] === 'confirmed') {
-        return { hash, expectedHeight, confirmedHeight: Number((found['block'] as { height?: number })?.height) };
+        return { hash, expectedHeight, confirmedHeight: Number(found['blockHeight']) };
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -23,6 +23,7 @@ export {
   type MarketConfigView,
   marketConfigToJSON,
   marketHeldMicro,
+  nextClearingDueMs,
   type OrderView,
   orderToJSON,
   type ParticipantView,

@@ -108,6 +108,19 @@ export function readMarketConfig(state: StateReader): MarketConfigView | undefin
   return config === undefined ? undefined : { ...config, nextSlot: readNextSlot(state) };
 }
 
+/**
+ * When the next block has clearing work: the gate closure of the next slot to clear, or undefined when no slot is
+ * left (no market, or a closed one whose slots all cleared). A node that mines only on demand uses it to mine a
+ * block as soon as a gate closes, so slots clear without waiting for other transactions.
+ */
+export function nextClearingDueMs(state: StateReader): number | undefined {
+  const config = readConfig(state);
+  if (config === undefined) return undefined;
+  const slot = readNextSlot(state);
+  if (config.lastSlot !== null && slot > config.lastSlot) return undefined;
+  return gateClosureMs(config, slot);
+}
+
 function participantView(state: StateReader, address: Address, record: ParticipantRecord): ParticipantView {
   return { address, ...record, escrowMicro: readU64Key(state, escrowKey(address)) };
 }

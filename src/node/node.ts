@@ -10,6 +10,7 @@ import type { Chain, ImportResult } from '../chain/chain.js';
 import { DEV_ACCOUNT_NAMES, devKeyPair } from '../chain/devAccounts.js';
 import { devGenesisJson, type GenesisConfig, parseGenesisConfig } from '../chain/genesis.js';
 import { type MinedBlock, Miner } from '../chain/miner.js';
+import { nextClearingDueMs } from '../contract/index.js';
 import type { Address } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { type NetworkLogger, NetworkService } from '../network/network.js';
@@ -67,6 +68,8 @@ export class GridPeerNode {
   private stopping: Promise<void> | undefined;
   private readonly onTx = () => this.maybeMinePending();
   private pendingTimer: NodeJS.Timeout | undefined;
+  /** Whether {@link pendingTimer} waits for a market gate closure rather than for a burst of transactions. */
+  private waitingForGate = false;
 
   private constructor(
     readonly chain: Chain,
@@ -178,18 +181,38 @@ export class GridPeerNode {
     }
   }
 
-  /** 'pending' mode (seed 001 §4.1.1: a block when at least one transaction is pending). */
+  /**
+   * 'pending' mode (seed 001 §4.1.1: a block when at least one transaction is pending), and a block when a market
+   * slot's gate closes, so the slot clears (seed 000 §5 guideline 3) even when no transaction is waiting.
+   */
   private maybeMinePending(): void {
-    if (this.pendingTimer || this.stopping || this.chain.mempool.size === 0) return;
+    if (this.stopping) return;
+    // While waiting for a gate closure, a new transaction (mined now) or a new head (which may have cleared the
+    // slot already) sets the next block's time anew.
+    if (this.pendingTimer && this.waitingForGate) {
+      clearTimeout(this.pendingTimer);
+      this.pendingTimer = undefined;
+    }
+    if (this.pendingTimer) return;
+    let delayMs = 200;
+    this.waitingForGate = false;
+    if (this.chain.mempool.size === 0) {
+      const dueMs = nextClearingDueMs(this.chain.state);
+      if (dueMs === undefined) return;
+      // The block's timestamp must pass the gate closure: mine just after it.
+      delayMs = Math.max(200, dueMs - Date.now() + 50);
+      this.waitingForGate = true;
+    }
     // A short pause lets a burst of transactions land in one block.
     this.pendingTimer = setTimeout(() => {
+      this.waitingForGate = false;
       void this.mineOne()
         .catch((error: unknown) => this.app.log.warn({ error: (error as Error).message }, 'mining failed'))
         .finally(() => {
           this.pendingTimer = undefined;
           this.maybeMinePending();
         });
-    }, 200);
+    }, delayMs);
   }
 
   /** Stops mining, the network and the API, then closes the chain (idempotent). */

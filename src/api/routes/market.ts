@@ -147,7 +147,7 @@ export function registerMarketRoutes(app: FastifyInstance, ctx: ApiContext): voi
     {
       schema: {
         tags,
-        summary: 'Settled trades, oldest first; filter by slot and participant (seller or buyer)',
+        summary: 'Settled trades, newest first; filter by slot and participant (seller or buyer)',
         querystring: Type.Object({
           slot: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
           participant: Type.Optional(Type.String({ maxLength: 64 })),

@@ -8,6 +8,7 @@ import { Miner } from '../../chain/miner.js';
 import { buildTxProof, verifyTxProof } from '../../chain/txProof.js';
 import { type VerifyChainResult, verifyChain } from '../../chain/verifyChain.js';
 import { createConsensus } from '../../consensus/create.js';
+import { createMarketContract } from '../../contract/index.js';
 import { type Address, addressToBytes, fromHex, toHex } from '../../crypto/index.js';
 import { GridPeerError } from '../../errors/index.js';
 import type { Allocation } from '../../ledger/state.js';
@@ -251,6 +252,7 @@ export function registerChainCommands(program: Command): void {
           const result = verifyChain(opened.genesis, consensus, await opened.getCanonicalBlocks(), {
             nowMs: Date.now(),
             expectedHeadHash: opened.head.hash,
+            contract: opened.contract,
           });
           await consensus.close();
           return reportVerdict(result);
@@ -267,6 +269,7 @@ export function registerChainCommands(program: Command): void {
         const parsed = parseChainFile(readJsonFile(file, 'chain file'));
         const consensus = createConsensus(parsed.config.consensus as Record<string, unknown>, { pow: { workers: 0 } });
         const result = verifyChainFile(parsed, consensus, {
+          contract: createMarketContract(),
           nowMs: Date.now(),
           ...(options.head ? { expectedHeadHash: options.head } : {}),
         });

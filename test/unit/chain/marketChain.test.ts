@@ -200,3 +200,99 @@ describe('the mempool runs the market rules at admission', () => {
     assert.equal(chain.mempool.size, 0);
   });
 });
+
+describe('money over a whole day of slots', () => {
+  /** mulberry32: the same day on every run. */
+  function prng(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+  }
+
+  for (const mechanism of ['uniform-auction', 'sdr', 'continuous-auction']) {
+    it(`${mechanism}: Σ balances + escrow + grid and operator positions = supply after every block of 24 slots`, async () => {
+      const contract = createMarketContract();
+      const { chain, forge } = await openTestChain({ contract });
+      nonces.clear();
+      const households = [alice, bob, dave];
+      const meters = households.map((_, i) => devKeyPair(`day meter ${i}`));
+      const random = prng(0x64617920);
+      const startMs = GENESIS_MS + 60_000;
+      const slotMs = 20_000;
+      let parent = forge.genesis.hash;
+      let timestampMs = GENESIS_MS + 10_000;
+      const conserved = () => {
+        const state = chain.state;
+        const balances = state.accounts().reduce((sum, { account }) => sum + account.balanceMicro, 0n);
+        assert.equal(balances + contract.heldMicro(state), state.supplyMicro(), `at height ${chain.height}`);
+      };
+      const add = async (txs: Transaction[]) => {
+        const forged = await forge.extend(parent, { txs, timestampMs });
+        const result = await chain.importBlock(forged.block);
+        assert.equal(result.status, 'head', `${result.failure?.code}: ${result.failure?.reason}`);
+        parent = forged.hash;
+        timestampMs += slotMs / 2;
+        conserved();
+      };
+      await add(
+        households.map((h, i) =>
+          tx(
+            'register',
+            { role: 'prosumer', meterPublicKey: meters[i]!.publicKey, pvW: 3000, batteryWh: 0, location: '' },
+            h,
+          ),
+        ),
+      );
+      await add([
+        ...households.map((h) => tx('approve', { participant: h.address }, admin)),
+        tx(
+          'market',
+          { ...OPEN, startMs, slotDurationMs: slotMs, gateClosureLeadMs: 5_000, mechanism, paramsJson: '{}' },
+          admin,
+        ),
+      ]);
+      // Two blocks per slot: orders for the coming slots, and meter readings for the slot cleared last.
+      for (let slot = 0; slot < 24; slot++) {
+        const orders = households.map((h) =>
+          tx(
+            random() < 0.5 ? 'offer' : 'bid',
+            {
+              slot: slot + 1,
+              energyWh: 100 + Math.floor(random() * 3000),
+              limitPriceMicroPerKwh: BigInt(100_000 + Math.floor(random() * 200_000)),
+            },
+            h,
+          ),
+        );
+        await add(orders);
+        const cleared = readSlot(chain.state, slot);
+        const readings =
+          cleared?.status === 'cleared'
+            ? cleared.settlements.map((s) => {
+                const i = households.findIndex((h) => h.address === s.participant);
+                return tx(
+                  'meter',
+                  {
+                    participant: s.participant,
+                    slot,
+                    deliveredWh: Math.floor(s.peerExportWh * random()),
+                    consumedWh: s.importWh,
+                  },
+                  meters[i]!,
+                );
+              })
+            : [];
+        await add(readings);
+      }
+      // Pools (SDR) settle peer energy without bilateral trades: count the energy exchanged between peers.
+      let peerWh = 0;
+      for (let slot = 0; slot < 24; slot++) peerWh += readSlot(chain.state, slot)?.result?.peerEnergyWh ?? 0;
+      assert.ok(peerWh > 0, 'households exchanged energy during the day');
+      assert.equal(readSlot(chain.state, 20)?.status, 'cleared');
+    });
+  }
+});
