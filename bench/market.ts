@@ -30,6 +30,7 @@ import { parseOrderFile } from '../src/market/orderFile.js';
 import { MECHANISMS } from '../src/market/registry.js';
 import type { Order, SlotInput } from '../src/market/types.js';
 import { mechanismWelfare, slotWelfareOptimum, welfareEfficiency } from '../src/market/welfare.js';
+import { seededRandom } from '../src/units/random.js';
 import { emit, median, medianRatio, progress, round3, startCpuSample } from './common.js';
 
 /** Orders per size, with rounds (and repetitions per round for the small size, whose runs are short). */
@@ -53,23 +54,12 @@ const WELFARE_MIN_ORDERS = 10;
 const WELFARE_MAX_ORDERS = 40;
 const CASE_A = new URL('../examples/orders-case-a.json', import.meta.url);
 
-/** mulberry32: a small deterministic PRNG, so every run clears the same orders. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * `n` orders: side 50/50; 100–5,000 Wh; limit prices uniform over 0.08–0.32 coin/kWh in micro-coins (about 8 %
  * outside [λs, λb] = [0.10, 0.30]); sequences a random permutation, so arrival order differs from input order.
  */
 function randomOrders(n: number, seed: number): Order[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const sequence = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -241,7 +231,7 @@ async function measureWelfare() {
     caseAEfficiency[mechanism.name] = welfareEfficiency(welfare.welfareNano, optimumA.welfareNano);
   }
   progress(`market: welfare efficiency, ${WELFARE_BOOKS} random books`);
-  const random = prng(0x77656c66);
+  const random = seededRandom(0x77656c66);
   const samples = new Map<string, number[]>(MECHANISMS.map((m) => [m.name, []]));
   const undefinedCount = new Map<string, number>(MECHANISMS.map((m) => [m.name, 0]));
   const failures = new Map<string, number>(MECHANISMS.map((m) => [m.name, 0]));

@@ -36,7 +36,13 @@
 import { ADDRESS_BYTES, type Address, addressFromBytes, addressToBytes, HASH_BYTES } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { Reader, Writer } from '../ledger/codec.js';
-import { type GridPrice, PARTICIPANT_ROLE_CODES, type ParticipantRole } from '../ledger/marketTx.js';
+import {
+  type GridPrice,
+  type MarketOpenPayload,
+  PARTICIPANT_ROLE_CODES,
+  type ParticipantRole,
+} from '../ledger/marketTx.js';
+import type { Settlement } from '../market/types.js';
 
 export type ParticipantStatus = 'pending' | 'approved' | 'rejected';
 export type OrderStatus = 'open' | 'cancelled' | 'cleared';
@@ -88,20 +94,12 @@ export interface ParticipantRecord {
   readonly history: ParticipantHistory;
 }
 
-export interface MarketConfig {
+/** The market schedule: the `market` open payload (ledger/marketTx.ts) plus where it stands. */
+export interface MarketConfig extends Omit<MarketOpenPayload, 'action'> {
   readonly open: boolean;
   readonly firstSlot: number;
   /** The last slot of the schedule once the market is closed; null while it is open. */
   readonly lastSlot: number | null;
-  readonly startMs: number;
-  readonly slotDurationMs: number;
-  readonly gateClosureLeadMs: number;
-  readonly maxSlotsAhead: number;
-  readonly mechanism: string;
-  readonly paramsJson: string;
-  readonly gridAccount: Address;
-  readonly gridPrices: readonly GridPrice[];
-  readonly shortfallPenaltyMicroPerKwh: bigint;
 }
 
 /** The outcome of a slot's clearing (the `ClearingResult` summary plus how it was settled on chain). */
@@ -180,15 +178,8 @@ export interface TradeRecord {
   readonly settledHeight: number;
 }
 
-export interface SettlementRecord {
-  readonly importWh: number;
-  readonly exportWh: number;
-  readonly peerImportWh: number;
-  readonly peerExportWh: number;
-  /** Pays (> 0) or receives (< 0), grid included. */
-  readonly netPaymentMicro: bigint;
-  /** The same position settled with the grid alone. */
-  readonly gridOnlyPaymentMicro: bigint;
+/** A participant's settlement of a slot as the market computed it (`market/types` Settlement), plus the ledger's side. */
+export interface SettlementRecord extends Omit<Settlement, 'participant'> {
   /** Escrow of the slot's bids released at clearing. */
   readonly lockedMicro: bigint;
   /** Owed and not paid, at clearing and at metering (the balance was short; borne by the grid position). */

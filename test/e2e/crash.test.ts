@@ -16,24 +16,13 @@ import { verifyChain } from '../../src/chain/verifyChain.js';
 import { toHex } from '../../src/crypto/index.js';
 import { chainDbPath, openLocalChain } from '../../src/node/localChain.js';
 import { LevelChainStore } from '../../src/store/level.js';
+import { seededRandom } from '../../src/units/random.js';
 import { crashGenesis } from './fixtures/crashGenesis.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./fixtures/crashMiner.ts', import.meta.url));
 const KILL_CYCLES = 18;
 const SEED = 0x5eed_c0de;
-
-/** mulberry32: a small seeded PRNG, so the kill schedule is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type KillPlan =
   | { readonly kind: 'acks'; readonly count: number; readonly extraDelayMs: number }

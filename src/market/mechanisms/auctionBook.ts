@@ -119,6 +119,19 @@ export function compareArrival(book: AuctionBook, a: number, b: number): number 
   return ia < ib ? -1 : ia > ib ? 1 : 0;
 }
 
+/** Smallest and largest `key[item]` over `items`, or null when a key is not a safe integer (or there are none). */
+function integerKeyRange(items: Int32Array, key: Float64Array): { min: number; max: number } | null {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < items.length; j++) {
+    const k = key[items[j]!]!;
+    if (!Number.isSafeInteger(k)) return null;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  return items.length === 0 ? null : { min, max };
+}
+
 /**
  * Sorts `items` ascending by `key[item]`, ties by item, with one native sort of packed doubles
  * `(key − min)·radix + item`: no JavaScript comparator, about twice as fast as a comparison sort over typed arrays
@@ -127,14 +140,9 @@ export function compareArrival(book: AuctionBook, a: number, b: number): number 
  */
 function packedSort(items: Int32Array, key: Float64Array, radix: number): boolean {
   const m = items.length;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < m; j++) {
-    const k = key[items[j]!]!;
-    if (!Number.isSafeInteger(k)) return false;
-    if (k < min) min = k;
-    if (k > max) max = k;
-  }
+  const range = integerKeyRange(items, key);
+  if (range === null) return false;
+  const { min, max } = range;
   if ((max - min + 1) * radix > MAX_SAFE) return false;
   const packed = new Float64Array(m);
   for (let j = 0; j < m; j++) {
@@ -158,15 +166,10 @@ const COUNTING_RANGE_PER_ITEM = 4;
 function countingSort(items: Int32Array, key: Float64Array): boolean {
   const m = items.length;
   if (m < 2) return true;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < m; j++) {
-    const k = key[items[j]!]!;
-    if (!Number.isSafeInteger(k)) return false;
-    if (k < min) min = k;
-    if (k > max) max = k;
-  }
-  const range = max - min + 1;
+  const keys = integerKeyRange(items, key);
+  if (keys === null) return false;
+  const { min } = keys;
+  const range = keys.max - min + 1;
   if (!(range <= COUNTING_RANGE_PER_ITEM * m)) return false;
   const start = new Int32Array(range + 1);
   for (let j = 0; j < m; j++) start[key[items[j]!]! - min + 1]!++;

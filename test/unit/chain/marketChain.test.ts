@@ -16,6 +16,7 @@ import type { StateContract } from '../../../src/ledger/contract.js';
 import type { MarketOpenPayload } from '../../../src/ledger/marketTx.js';
 import type { StateOverlay } from '../../../src/ledger/state.js';
 import { createMarketTx, type MarketPayloads, type MarketTxKind, type Transaction } from '../../../src/ledger/tx.js';
+import { seededRandom } from '../../../src/units/random.js';
 import {
   alice,
   BlockForge,
@@ -202,17 +203,6 @@ describe('the mempool runs the market rules at admission', () => {
 });
 
 describe('money over a whole day of slots', () => {
-  /** mulberry32: the same day on every run. */
-  function prng(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
-
   for (const mechanism of ['uniform-auction', 'sdr', 'continuous-auction']) {
     it(`${mechanism}: Σ balances + escrow + grid and operator positions = supply after every block of 24 slots`, async () => {
       const contract = createMarketContract();
@@ -220,7 +210,7 @@ describe('money over a whole day of slots', () => {
       nonces.clear();
       const households = [alice, bob, dave];
       const meters = households.map((_, i) => devKeyPair(`day meter ${i}`));
-      const random = prng(0x64617920);
+      const random = seededRandom(0x64617920);
       const startMs = GENESIS_MS + 60_000;
       const slotMs = 20_000;
       let parent = forge.genesis.hash;
