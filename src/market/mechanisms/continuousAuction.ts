@@ -21,10 +21,15 @@ export const CONTINUOUS_AUCTION = 'continuous-auction';
 /** The CDA has no parameters; the type exists for symmetry with the other mechanisms. */
 export type ContinuousAuctionParams = Readonly<Record<string, never>>;
 
+/** Children per node of the resting-order heaps. */
+const ARITY = 4;
+
 /**
- * A binary min-heap of arrival positions ordered by key (the ask price, or the negated bid price), then by
- * position: price-time priority. Each entry's key is stored next to it, so a sift compares without an indirection
- * into a per-order array (fewer cache misses on a book of a million orders).
+ * A 4-ary min-heap of arrival positions ordered by key (the ask price, or the negated bid price), then by position:
+ * price-time priority. Each entry's key is stored next to it, so a sift compares without an indirection into a
+ * per-order array; four children sit side by side (one cache line of keys) and the tree is half as deep as a
+ * binary heap, which matters once a book of a million orders no longer fits in cache (bench/market.ts, Node 20:
+ * matching 1 M orders went from 1.17× to 0.99× the reference sort, with the side flags read from typed arrays).
  */
 class PriorityBook {
   private readonly keys: Float64Array;
@@ -50,7 +55,7 @@ class PriorityBook {
     const positions = this.positions;
     let i = this.size++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = ((i - 1) / ARITY) | 0;
       const parentKey = keys[parent]!;
       if (parentKey < key || (parentKey === key && positions[parent]! < position)) break;
       keys[i] = parentKey;
@@ -69,16 +74,19 @@ class PriorityBook {
     const position = positions[size]!;
     let i = 0;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= size) break;
-      const right = child + 1;
-      if (
-        right < size &&
-        (keys[right]! < keys[child]! || (keys[right] === keys[child] && positions[right]! < positions[child]!))
-      ) {
-        child = right;
+      const first = ARITY * i + 1;
+      if (first >= size) break;
+      // The best of up to four children.
+      let child = first;
+      let childKey = keys[first]!;
+      const last = Math.min(first + ARITY, size);
+      for (let c = first + 1; c < last; c++) {
+        const k = keys[c]!;
+        if (k < childKey || (k === childKey && positions[c]! < positions[child]!)) {
+          child = c;
+          childKey = k;
+        }
       }
-      const childKey = keys[child]!;
       if (key < childKey || (key === childKey && position < positions[child]!)) break;
       keys[i] = childKey;
       positions[i] = positions[child]!;
@@ -106,7 +114,7 @@ export interface ContinuousMatches {
 export function matchContinuous(book: AuctionBook): ContinuousMatches {
   const arrival = arrivalOrder(book);
   const m = arrival.length;
-  const { price, energyWh, orders } = book;
+  const { price, energyWh, isBid } = book;
   const lambdaS = book.exportPrice;
   const lambdaB = book.importPrice;
   // Every trade exhausts the incoming order or the resting one, so there are at most m.
@@ -123,7 +131,7 @@ export function matchContinuous(book: AuctionBook): ContinuousMatches {
     const order = arrival[position]!;
     const limit = price[order]!;
     let remaining = energyWh[order]!;
-    if (orders[order]!.side === 'bid') {
+    if (isBid[order] === 1) {
       // Incoming bid: take the cheapest resting asks (earliest first at one price) while ask ≤ bid.
       while (remaining > 0 && restingAsks.size > 0 && restingAsks.topKey() <= limit) {
         const maker = restingAsks.topPosition();
@@ -176,14 +184,21 @@ export function clearContinuousAuction(input: SlotInput, params?: ContinuousAuct
   const book = readBook(input);
   const recorder = new TradeRecorder(book);
   const matches = matchContinuous(book);
-  // One bigint per run of trades at the same price.
+  // Maker prices change from trade to trade, but they are whole micro-coins in [λs, λb]: when there are at least
+  // half as many trades as possible prices, one bigint per distinct price (a table over the range) instead of one
+  // per trade (measured: a 1 M-order book makes ~500 k trades over ≤ 200,001 prices).
+  const low = book.exportPrice;
+  const span = book.importPrice - low;
+  const table =
+    Number.isSafeInteger(span) && span <= 2 * matches.count ? new Array<bigint | undefined>(span + 1) : null;
   let lastPrice = Number.NaN;
   let lastPriceBig = 0n;
   for (let t = 0; t < matches.count; t++) {
     const p = matches.price[t]!;
     if (p !== lastPrice) {
       lastPrice = p;
-      lastPriceBig = BigInt(p);
+      if (table === null) lastPriceBig = BigInt(p);
+      else lastPriceBig = table[p - low] ??= BigInt(p);
     }
     recorder.trade(matches.bid[t]!, matches.ask[t]!, matches.quantity[t]!, lastPriceBig);
   }
