@@ -14,15 +14,17 @@ const LAYERS = [
   'ledger',
   'consensus',
   'market',
+  'energy',
   'contract',
   'chain',
   'store',
   'network',
   'api',
+  'sim',
   'node',
   'cli',
 ] as const;
-const PURE = new Set(['ledger', 'consensus', 'market', 'contract', 'chain']);
+const PURE = new Set(['ledger', 'consensus', 'market', 'energy', 'contract', 'chain']);
 /**
  * DESIGN.md §3: market/, energy/ and chain/ never import each other; node/ and sim/ wire them. The market contract
  * (contract/: the market's state rules over the ledger) reaches the chain only through the ledger's
