@@ -11,10 +11,17 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Chain } from '../../src/chain/chain.js';
 import { devKeyPair } from '../../src/chain/devAccounts.js';
+import { createConsensus } from '../../src/consensus/create.js';
 import { verifyReceipt } from '../../src/contract/receipt.js';
 import type { KeyPair } from '../../src/crypto/index.js';
+import { decodeBlock, encodeBlock } from '../../src/ledger/block.js';
+import type { StateContract } from '../../src/ledger/contract.js';
 import { createMarketTx, encodeTx, type MarketPayloads, type MarketTxKind } from '../../src/ledger/tx.js';
+import { devNetworkGenesis } from '../../src/node/node.js';
+import { MemoryChainStore } from '../../src/store/memory.js';
+import { alteredPriceContract } from '../helpers/forgery.js';
 import {
   api,
   ensureBuilt,
@@ -80,6 +87,30 @@ async function submit<K extends MarketTxKind>(
   const hex = Buffer.from(encodeTx(tx)).toString('hex');
   const { status, body } = await api<Record<string, unknown>>(node.url, '/v1/txs', { body: { hex } });
   return { status, body, hex };
+}
+
+/**
+ * Replays `node`'s chain in this process with `contract` and seals the next block on it: what a node running a
+ * dishonest market contract would mine and push to its peers.
+ */
+async function forgeClearingBlock(node: SpawnedNode, contract: StateContract): Promise<string> {
+  const chain = await Chain.open({
+    store: new MemoryChainStore(),
+    genesis: devNetworkGenesis(),
+    createConsensus: (section) => createConsensus(section, { pow: { workers: 0 } }),
+    contract,
+  });
+  const status = await api<{ height: number }>(node.url, '/v1/status');
+  const page = await api<{ blocks: string[] }>(node.url, `/v1/p2p/blocks?from=1&count=${status.body.height}`);
+  for (const hex of page.body.blocks) {
+    const result = await chain.importBlock(decodeBlock(Buffer.from(hex, 'hex')));
+    assert.equal(result.status, 'head', `replaying ${node.url}: ${result.failure?.code}`);
+  }
+  const template = chain.buildTemplate(outsider.address);
+  const header = await chain.consensus.seal(template.header);
+  assert.ok(header, 'sealed');
+  await chain.close();
+  return Buffer.from(encodeBlock({ header, txs: template.txs })).toString('hex');
 }
 
 describe('market on the ledger: three node processes', { timeout: 120_000 }, () => {
@@ -233,6 +264,20 @@ describe('market on the ledger: three node processes', { timeout: 120_000 }, () 
     // Past slot 0's gate closure, the next block clears it on every node.
     const gateMs = startMs - 4_000;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, gateMs - Date.now() + 500)));
+    // First a miner who clears the slot at a price one µcoin higher: node B refuses the block, keeps its head.
+    const headBefore = await api<{ headHash: string; height: number }>(b.url, '/v1/status');
+    const forgedHex = await forgeClearingBlock(a, alteredPriceContract());
+    const pushed = await api<{ results: Array<{ status: string; failure?: { code: string } }> }>(
+      b.url,
+      '/v1/p2p/blocks',
+      {
+        body: { blocks: [forgedHex] },
+        headers: { 'x-gridpeer-peer': 'http://127.0.0.1:9' },
+      },
+    );
+    assert.equal(pushed.body.results[0]?.status, 'invalid', JSON.stringify(pushed.body));
+    assert.equal(pushed.body.results[0]?.failure?.code, 'BLOCK_BAD_STATE_ROOT');
+    assert.equal((await api<{ headHash: string }>(b.url, '/v1/status')).body.headHash, headBefore.body.headHash);
     await mineEverywhere();
     const views = await Promise.all(
       nodes.map((node) => api<{ trades: Trade[] }>(node.url, '/v1/trades?slot=0').then((r) => r.body.trades)),

@@ -8,13 +8,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Chain } from '../../../src/chain/chain.js';
 import { devKeyPair } from '../../../src/chain/devAccounts.js';
-import { createMarketContract, listTrades, readSlot, tradeKeyOf } from '../../../src/contract/index.js';
-import { decodeTrade, encodeTrade } from '../../../src/contract/records.js';
+import { createMarketContract, listTrades, readSlot } from '../../../src/contract/index.js';
 import type { KeyPair } from '../../../src/crypto/index.js';
-import { VALID } from '../../../src/errors/result.js';
 import type { StateContract } from '../../../src/ledger/contract.js';
 import type { MarketOpenPayload } from '../../../src/ledger/marketTx.js';
-import type { StateOverlay } from '../../../src/ledger/state.js';
 import { createMarketTx, type MarketPayloads, type MarketTxKind, type Transaction } from '../../../src/ledger/tx.js';
 import { seededRandom } from '../../../src/units/random.js';
 import {
@@ -29,6 +26,7 @@ import {
   openTestChain,
   testConsensus,
 } from '../../helpers/chainFixtures.js';
+import { alteredPriceContract, forgedTradeContract, skippedClearingContract } from '../../helpers/forgery.js';
 
 const admin = devKeyPair('Admin');
 const aliceMeter = devKeyPair('alice meter');
@@ -90,50 +88,10 @@ async function marketHistory(chain: Chain, forge: BlockForge): Promise<ForgedBlo
   return blocks.at(-1)!;
 }
 
-/** The honest contract, with `afterClearing` run on the block's overlay after its gate closures. */
-function dishonest(afterClearing: (overlay: StateOverlay) => void): StateContract {
-  const honest = createMarketContract();
-  return {
-    ...honest,
-    checkTx: (t) => honest.checkTx(t),
-    applyTx: (overlay, t, context) => honest.applyTx(overlay, t, context),
-    heldMicro: (state) => honest.heldMicro(state),
-    beginBlock(overlay, context) {
-      const result = honest.beginBlock(overlay, context);
-      if (result.ok) afterClearing(overlay);
-      return result;
-    },
-  };
-}
-
 const FORGERIES: Array<{ what: string; contract: () => StateContract }> = [
-  {
-    what: 'an altered price',
-    contract: () =>
-      dishonest((overlay) => {
-        const bytes = overlay.get(tradeKeyOf(0, 0));
-        if (bytes === undefined) return;
-        const trade = decodeTrade(bytes);
-        overlay.set(tradeKeyOf(0, 0), encodeTrade({ ...trade, priceMicroPerKwh: trade.priceMicroPerKwh + 1n }));
-      }),
-  },
-  {
-    what: 'a forged trade',
-    contract: () =>
-      dishonest((overlay) => {
-        const bytes = overlay.get(tradeKeyOf(0, 0));
-        if (bytes === undefined) return;
-        const trade = decodeTrade(bytes);
-        overlay.set(tradeKeyOf(0, 1), encodeTrade({ ...trade, index: 1, buyer: carol.address }));
-      }),
-  },
-  {
-    what: 'a skipped clearing',
-    contract: () => {
-      const honest = createMarketContract();
-      return { ...honest, beginBlock: () => VALID };
-    },
-  },
+  { what: 'an altered price', contract: () => alteredPriceContract() },
+  { what: 'a forged trade', contract: () => forgedTradeContract(carol.address) },
+  { what: 'a skipped clearing', contract: () => skippedClearingContract() },
 ];
 
 describe('the market inside the chain', () => {
