@@ -14,7 +14,7 @@
  * admin     newAdmin [20]
  * market    action u8 (1 open, 2 close); open adds: startMs u64 | slotDurationMs u32 | gateClosureLeadMs u32
  *           | maxSlotsAhead u32 | mechanism str8 | paramsJson (u16 length + UTF-8) | gridAccount [20]
- *           | priceCount u16 | priceCount × (importMicroPerKwh u64, exportMicroPerKwh u64)
+ *           | priceCount u16 (≤ 240) | priceCount × (importMicroPerKwh u64, exportMicroPerKwh u64)
  *           | shortfallPenaltyMicroPerKwh u64
  * offer/bid slot u32 | energyWh u32 | limitPriceMicroPerKwh opt64
  * cancel    orderTxHash [32]
@@ -104,7 +104,7 @@ export interface MarketOpenPayload {
   readonly paramsJson: string;
   /** The account standing for the utility grid (K8): it sells what peers could not and buys surplus. */
   readonly gridAccount: Address;
-  /** 1–96 price pairs, repeating. */
+  /** 1–240 price pairs, repeating. */
   readonly gridPrices: readonly GridPrice[];
   /** Paid on each kWh a seller committed but did not deliver, on top of the grid price (K10). */
   readonly shortfallPenaltyMicroPerKwh: bigint;
@@ -150,7 +150,11 @@ export const MAX_LOCATION_BYTES = 64;
 export const MAX_REASON_BYTES = 200;
 export const MAX_MECHANISM_BYTES = 64;
 export const MAX_PARAMS_JSON_BYTES = 1024;
-export const MAX_GRID_PRICES = 96;
+/**
+ * Grid price pairs one schedule may hold: ten days of hourly prices (a week of a real tariff, or 48 h of seed 004,
+ * without repeating). 16 bytes each, so a `market` transaction stays under the payload limit.
+ */
+export const MAX_GRID_PRICES = 240;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Canonical bytes and the JSON view of the payloads.

@@ -54,7 +54,8 @@ import {
 export const TX_VERSION = 1;
 /** Upper bound of an encoded transaction; keeps a block's worst case and the mempool's memory predictable. */
 export const MAX_TX_BYTES = 4096;
-export const MAX_TX_PAYLOAD_BYTES = 2048;
+/** Room for the largest payload: a market schedule with 240 grid price pairs (~3.9 KB) and its other fields. */
+export const MAX_TX_PAYLOAD_BYTES = 3900;
 /** Prefix of the signed digest's preimage: signatures of other structures can never verify as a transaction. */
 export const TX_SIGNING_DOMAIN_TEXT = 'gridpeer/tx/v1';
 const TX_SIGNING_DOMAIN = Buffer.from(TX_SIGNING_DOMAIN_TEXT, 'ascii');

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import { createMarketContract } from '../../../src/contract/index.js';
+import { MAX_GRID_PRICES } from '../../../src/ledger/marketTx.js';
 import { assertRejects, assertValid } from '../../helpers/assertions.js';
 import { consumer1, marketTx, meterOf, openPayload, prosumer1 } from './marketFixtures.js';
 
@@ -89,7 +90,7 @@ describe('market contract: context-free payload rules (checkTx)', () => {
         marketTx(
           'market',
           sender,
-          openPayload({ gridPrices: Array(97).fill({ importMicroPerKwh: 2n, exportMicroPerKwh: 1n }) }),
+          openPayload({ gridPrices: Array(MAX_GRID_PRICES + 1).fill({ importMicroPerKwh: 2n, exportMicroPerKwh: 1n }) }),
         ),
       ),
       'MARKET_BAD_GRID_PRICES',

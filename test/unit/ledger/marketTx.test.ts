@@ -121,8 +121,8 @@ describe('market transactions: malformed payloads', () => {
     );
   });
 
-  it('more than 96 grid prices cannot be signed', () => {
-    const gridPrices = Array.from({ length: 97 }, () => OPEN.gridPrices[0]!);
+  it('more than 240 grid prices cannot be signed', () => {
+    const gridPrices = Array.from({ length: 241 }, () => OPEN.gridPrices[0]!);
     assertThrowsCoded(
       () => createMarketTx('market', { ...OPEN, gridPrices }, common, alice),
       'CODEC_OUT_OF_RANGE',
