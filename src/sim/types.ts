@@ -210,7 +210,7 @@ export interface SlotTrade {
 export interface RunResult {
   readonly scenario: Scenario;
   readonly mechanism: string;
-  readonly ledger: 'inprocess' | 'network';
+  readonly ledger: 'inprocess' | 'network' | 'none';
   readonly slotMs: number;
   readonly startMs: number;
   readonly importPriceMicroPerKwh: readonly bigint[];
