@@ -8,6 +8,7 @@ import { registerKeysCommands } from './commands/keys.js';
 import { registerMarketCommands } from './commands/market.js';
 import { registerNetworkCommands } from './commands/network.js';
 import { registerNodeCommand } from './commands/node.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTradingCommands } from './commands/trading.js';
 import { EXIT_BAD_INPUT } from './output.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerNodeCommand(program);
   registerNetworkCommands(program);
   registerTradingCommands(program, registerMarketCommands(program));
+  registerSimulateCommand(program);
   registerStartCommand(program);
   return program;
 }

@@ -60,7 +60,10 @@ export function keyPairFromPrivateKey(privateKey: Uint8Array): KeyPair {
   const keyObject = privateKeyObject(privateKey);
   const spki = createPublicKey(keyObject).export({ format: 'der', type: 'spki' });
   const publicKey = new Uint8Array(spki.subarray(SPKI_ED25519_PREFIX.length));
-  return { privateKey: new Uint8Array(privateKey), publicKey, address: addressFromPublicKey(publicKey) };
+  const copy = new Uint8Array(privateKey);
+  // The pair keeps its own copy of the seed; signing with it reuses the key object built here.
+  privateKeyCache.set(copy, keyObject);
+  return { privateKey: copy, publicKey, address: addressFromPublicKey(publicKey) };
 }
 
 export function generateKeyPair(): KeyPair {

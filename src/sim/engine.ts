@@ -16,6 +16,7 @@ import { devKeyPair } from '../chain/devAccounts.js';
 import { devGenesisJson, type GenesisConfig, parseGenesisConfig } from '../chain/genesis.js';
 import { createMarketContract, readSlot } from '../contract/index.js';
 import { type KeyPair, keyPairFromPrivateKey, sha256, toHex } from '../crypto/index.js';
+import { priceResponsiveLoadWh } from '../energy/demandResponse.js';
 import { GridPeerError } from '../errors/index.js';
 import { BLOCK_VERSION, type Block, computeTxRoot, headerHash } from '../ledger/block.js';
 import type { MarketOpenPayload } from '../ledger/marketTx.js';
@@ -48,7 +49,38 @@ export interface RunOptions {
   readonly networkSlotMs?: number;
   /** Keep every home's every slot (reports need it; a year of 10,000 homes does not fit). Default true. */
   readonly keepHomeSlots?: boolean;
+  /** Keep every trade in the result (a year of 10,000 homes makes millions). Default true; the run hash covers them either way. */
+  readonly keepTrades?: boolean;
   readonly onProgress?: (slotsDone: number, slots: number) => void;
+  /**
+   * Price-based demand response (E7) when the scenario has it: `incentives` (default) as the scenario says,
+   * `no-incentives` with its incentive set to 0 (seed 004 Fig. 7's comparison), `off` not at all.
+   */
+  readonly demandResponse?: 'incentives' | 'no-incentives' | 'off';
+}
+
+/**
+ * Applies the scenario's price-based demand response (MISSION E7; seed 004 §V, Fig. 7) to every home's load: the
+ * flexible share moves from slots priced above the day's mean to cheaper ones, more with incentives. Returns the
+ * community with the new loads and, per home, the load moved into (+) or out of (−) each slot.
+ */
+export function applyDemandResponse(
+  community: Community,
+  mode: RunOptions['demandResponse'] = 'incentives',
+): { community: Community; shiftedWh: readonly Int32Array[] | null } {
+  const spec = community.scenario.demandResponse;
+  if (spec === undefined || mode === 'off') return { community, shiftedWh: null };
+  const effective = mode === 'no-incentives' ? { ...spec, incentivePerKwh: 0 } : spec;
+  const shiftedWh: Int32Array[] = [];
+  const homes = community.homes.map((home) => {
+    const responded = priceResponsiveLoadWh(home.loadWh, community.importPriceMicroPerKwh, effective, {
+      startMs: community.startMs,
+      slotMs: community.slotMs,
+    });
+    shiftedWh.push(responded.shiftedWh);
+    return { ...home, loadWh: responded.loadWh };
+  });
+  return { community: { ...community, homes }, shiftedWh };
 }
 
 /** Coins each simulated household holds at genesis: enough escrow for any bid of a year. */
@@ -58,12 +90,24 @@ const MAX_ORDERS_PER_BLOCK = 9_000;
 
 /** A household's key, derived from the scenario and home id: the same run signs the same transactions. */
 export function simKeyPair(scenarioName: string, homeId: string, role: 'home' | 'meter' = 'home'): KeyPair {
-  return keyPairFromPrivateKey(sha256(Buffer.from(`gridpeer sim ${scenarioName} ${role} ${homeId}`, 'utf8')));
+  const seed = `gridpeer sim ${scenarioName} ${role} ${homeId}`;
+  let pair = simKeys.get(seed);
+  if (pair === undefined) {
+    // Deriving a key pair costs a key object and an export (~0.4 ms): each is made once per process.
+    pair = keyPairFromPrivateKey(sha256(Buffer.from(seed, 'utf8')));
+    if (simKeys.size > 100_000) simKeys.clear();
+    simKeys.set(seed, pair);
+  }
+  return pair;
 }
 
+const simKeys = new Map<string, KeyPair>();
+
 /** The network administrator and the grid account of simulated markets (the dev network's `Admin` and `Grid`). */
-export const simAdmin = (): KeyPair => devKeyPair('Admin');
-export const simGridAccount = (): KeyPair => devKeyPair('Grid');
+const ADMIN = devKeyPair('Admin');
+const GRID = devKeyPair('Grid');
+export const simAdmin = (): KeyPair => ADMIN;
+export const simGridAccount = (): KeyPair => GRID;
 
 /**
  * The genesis of a simulated community: every home funded, the dev administrator; the chain starts a day before
@@ -401,27 +445,36 @@ function slotOutcomeFromState(state: LedgerState, slot: number, keys: readonly K
   };
 }
 
-/** SHA-256 over the trades, each home's payments and the final state root: one value per run. */
-function runHashOf(trades: readonly SlotTrade[], totals: readonly bigint[], stateRoot: string): string {
-  const hash = createHash('sha256');
-  for (const t of trades) {
-    hash.update(`${t.slot},${t.seller},${t.buyer},${t.energyWh},${t.priceMicroPerKwh},${t.amountMicro}\n`);
+/** SHA-256 over the trades (fed slot by slot), each home's payments and the final state root: one value per run. */
+class RunHash {
+  private readonly hash = createHash('sha256');
+
+  trades(trades: readonly SlotTrade[]): void {
+    for (const t of trades) {
+      this.hash.update(`${t.slot},${t.seller},${t.buyer},${t.energyWh},${t.priceMicroPerKwh},${t.amountMicro}\n`);
+    }
   }
-  hash.update(`payments ${totals.join(',')}\nstate ${stateRoot}\n`);
-  return hash.digest('hex');
+
+  finish(totals: readonly bigint[], stateRoot: string): string {
+    this.hash.update(`payments ${totals.join(',')}\nstate ${stateRoot}\n`);
+    return this.hash.digest('hex');
+  }
 }
 
 /**
  * Runs a resolved community through the market and a ledger.
  * @throws GridPeerError naming the problem (an unknown mechanism, a node that refuses a transaction, …).
  */
-export async function runCommunity(community: Community, options: RunOptions = {}): Promise<RunResult> {
+export async function runCommunity(original: Community, options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
+  const { community, shiftedWh } = applyDemandResponse(original, options.demandResponse);
   const { scenario } = community;
   const mechanism = options.mechanism ?? scenario.mechanism;
   getMechanism(mechanism);
   const mode = options.ledger ?? 'inprocess';
   const keepHomeSlots = options.keepHomeSlots ?? true;
+  const keepTrades = options.keepTrades ?? true;
+  const runHash = new RunHash();
   const slots = community.importPriceMicroPerKwh.length;
   const homes = community.homes;
   const keys = homes.map((home) => simKeyPair(scenario.name, home.spec.id));
@@ -464,7 +517,8 @@ export async function runCommunity(community: Community, options: RunOptions = {
       if (d.bidWh > 0) orders.push({ home: h, side: 'bid', energyWh: d.bidWh, ...limit });
     }
     const outcome = await ledger.clear(slot, orders);
-    trades.push(...outcome.trades);
+    runHash.trades(outcome.trades);
+    if (keepTrades) for (const trade of outcome.trades) trades.push(trade);
     clearingPrices.push(outcome.clearingPriceMicroPerKwh);
     for (let h = 0; h < homes.length; h++) {
       const d = dispatched[h]!;
@@ -487,7 +541,7 @@ export async function runCommunity(community: Community, options: RunOptions = {
         peerExportWh,
         gridImportWh: d.bidWh - peerImportWh + d.offMarketImportWh,
         gridExportWh: d.offerWh - peerExportWh + d.offMarketExportWh,
-        demandResponseWh: 0,
+        demandResponseWh: shiftedWh?.[h]?.[slot] ?? 0,
         paymentMicro,
         gridOnlyPaymentMicro:
           costMicro(d.bidWh + d.offMarketImportWh, importPrice) -
@@ -512,7 +566,7 @@ export async function runCommunity(community: Community, options: RunOptions = {
     homeSlots,
     trades: mode === 'none' ? trades : trades.map((t) => ({ ...t, seller: idOf(t.seller), buyer: idOf(t.buyer) })),
     clearingPriceMicroPerKwh: clearingPrices,
-    runHash: runHashOf(trades, totals, stateRoot),
+    runHash: runHash.finish(totals, stateRoot),
     stateRoot,
     blocks,
     elapsedMs: Math.round(performance.now() - started),

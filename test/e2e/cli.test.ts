@@ -253,14 +253,27 @@ describe('gridpeer: bad input exits 2 naming the field and changes nothing', () 
 });
 
 describe('gridpeer start', () => {
-  it('start --exit brings up a 5-node dev network, pays, mines, and every node gets the block', async () => {
+  it('start --exit runs saini2023 through a 5-node dev network, writes the report, and the chain is valid', async () => {
     const basePort = await freePortRange(5);
-    const run = await cliAsync('start', '--exit', '--base-port', String(basePort), '--data-root', 'net');
+    const run = await cliAsync(
+      'start',
+      '--exit',
+      '--base-port',
+      String(basePort),
+      '--data-root',
+      'net',
+      '--out',
+      'report',
+    );
     expectExit(run, 0);
-    assert.match(run.stdout, /Consumer1 pays Prosumer1 0\.701 coins: This transaction will be added to Block 2/);
-    assert.match(run.stdout, /mined block 2 \([0-9a-f]{16}…\) with 6 transactions/);
-    assert.match(run.stdout, /every node has the block; .*All good\. The Blockchain is valid\./);
+    assert.match(run.stdout, /running saini2023 through the network: 5 households, 24 slots/);
+    assert.match(run.stdout, /slot 24\/24 cleared/);
+    assert.match(run.stdout, /\d+ trades, [\d.]+ kWh between peers; community bill/);
+    assert.match(run.stdout, /is_valid: All good\. The Blockchain is valid\./);
     for (let i = 0; i < 5; i++) assert.ok(existsSync(join(workDir, 'net', `node-${basePort + i}`, 'chain')));
+    for (const file of ['README.md', 'trades.csv', 'costs.csv', 'pv-load.svg', 'pv-load.png']) {
+      assert.ok(existsSync(join(workDir, 'report', file)), file);
+    }
   });
 });
 

@@ -1,95 +1,116 @@
+/**
+ * `gridpeer start` (`npm start`): the main job on embedded defaults (issue "community simulator", item 7). It brings
+ * up the 5-node dev network on ports 5001–5005, runs seed 000's case study (`scenarios/saini2023.json`) through it —
+ * households register, the administrator approves them and opens the market, every order is a transaction mined
+ * by the nodes and every slot cleared by all of them — writes the report to `results/saini2023/`, says where
+ * everything is, and keeps the network up (for the API, the dashboard, more trading) until Ctrl-C.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { GridPeerError } from '../../errors/index.js';
+import { DEV_ACCOUNT_NAMES, devKeyPair } from '../../chain/devAccounts.js';
+import { genesisConfigToJSON } from '../../chain/genesis.js';
 import { startLocalNetwork } from '../../node/localNetwork.js';
+import { DEV_ACCOUNT_COINS } from '../../node/node.js';
+import { resolveCommunity } from '../../sim/community.js';
+import { runCommunity, simulationGenesis } from '../../sim/engine.js';
+import { writeReport } from '../../sim/reports/index.js';
+import { loadScenario } from '../../sim/scenario.js';
+import { coinsToMicro, formatMicroAsCoins } from '../../units/index.js';
 import { parseIntFlag, print, runCommand } from '../output.js';
 import { DEFAULT_NETWORK_ROOT, networkNodeArgs, printNetwork, runUntilStopped } from './network.js';
+import { DEFAULT_RESULTS_DIR, runTotals } from './simulate.js';
 
-/** Seed 000 Fig. A11: consumers paying Prosumer1 for energy (amounts in coins, as printed there). */
-const DEMO_PAYMENTS = [
-  { sender: 'Consumer1', receiver: 'Prosumer1', amount: 0.701, energyWh: 3505 },
-  { sender: 'Consumer2', receiver: 'Prosumer1', amount: 1.33, energyWh: 6650 },
-  { sender: 'Consumer3', receiver: 'Prosumer1', amount: 5.47, energyWh: 27_350 },
-  { sender: 'Consumer2', receiver: 'Prosumer2', amount: 1.27, energyWh: 6350 },
-  { sender: 'Consumer3', receiver: 'Prosumer2', amount: 3.09, energyWh: 15_450 },
-];
+const MAIN_SCENARIO = 'saini2023';
 
-async function call(url: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) {
-    throw new GridPeerError(
-      'NODE_START_FAILED',
-      `${path} on ${url} answered ${response.status}: ${String(json['message'])}`,
-    );
-  }
-  return json;
+interface StartFlags {
+  nodes: string;
+  basePort: string;
+  dataRoot: string;
+  exit: boolean;
+  scenario: string;
+  slotMs: string;
+  out?: string;
 }
 
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description(
-      'the main job on embedded defaults: a 5-node dev network (ports 5001–5005), households paying each other, ' +
-        'a block mined and seen by every node; stays up until Ctrl-C',
+      "the main job on embedded defaults: a 5-node dev network (ports 5001–5005) runs seed 000's case study " +
+        '(saini2023) through its market and ledger, writes the report to results/, and stays up until Ctrl-C',
     )
     .option('--nodes <n>', 'how many nodes', '5')
     .option('--base-port <port>', 'port of the first node', '5001')
-    .option('--data-root <dir>', 'where node data directories and logs go', DEFAULT_NETWORK_ROOT)
-    .option('--exit', 'stop the network after the demonstration instead of staying up', false)
-    .action((flags: { nodes: string; basePort: string; dataRoot: string; exit: boolean }) =>
+    .option('--data-root <dir>', 'where node data directories and logs go (emptied first)', DEFAULT_NETWORK_ROOT)
+    .option('--scenario <name|file>', 'the scenario to run through the network', MAIN_SCENARIO)
+    .option('--slot-ms <ms>', 'wall-clock length of a market slot on the network', '1500')
+    .option('--out <dir>', `where the report goes (default ${DEFAULT_RESULTS_DIR}/<scenario>)`)
+    .option('--exit', 'stop the network after the run instead of staying up', false)
+    .action((flags: StartFlags) =>
       runCommand(async () => {
         const count = parseIntFlag(flags.nodes, '--nodes', 2, 64);
         const basePort = parseIntFlag(flags.basePort, '--base-port', 1, 65_535 - count);
+        const slotMs = parseIntFlag(flags.slotMs, '--slot-ms', 500, 600_000);
+        const scenario = loadScenario(flags.scenario);
+        const community = resolveCommunity(scenario);
+        // A fresh network every time: the market's slots start at 0 on a new chain.
+        for (let i = 0; i < count; i++) {
+          rmSync(join(flags.dataRoot, `node-${basePort + i}`), { recursive: true, force: true });
+          rmSync(join(flags.dataRoot, `node-${basePort + i}.log`), { force: true });
+        }
+        mkdirSync(flags.dataRoot, { recursive: true });
+        // The scenario's households and seed 000's named dev accounts (Postman flows keep working) are funded.
+        const genesis = genesisConfigToJSON(simulationGenesis(community));
+        const alloc = genesis['alloc'] as Array<{ address: string; balanceMicro: string }>;
+        for (const name of DEV_ACCOUNT_NAMES) {
+          alloc.push({ address: devKeyPair(name).address, balanceMicro: coinsToMicro(DEV_ACCOUNT_COINS).toString() });
+        }
+        const genesisFile = join(flags.dataRoot, 'genesis.json');
+        writeFileSync(genesisFile, `${JSON.stringify(genesis, null, 2)}\n`);
         print(`starting ${count} nodes…`);
         const network = await startLocalNetwork({
           nodes: count,
           basePort,
           dataRoot: flags.dataRoot,
-          nodeArgs: networkNodeArgs({ dev: true }),
+          nodeArgs: networkNodeArgs({ dev: true, genesis: genesisFile }),
         });
         try {
           printNetwork(network);
-          const [first, second] = [network.nodes[0]!.url, network.nodes[1]!.url];
-          for (const payment of DEMO_PAYMENTS) {
-            const added = await call(first, '/add_transaction', payment);
-            print(`${payment.sender} pays ${payment.receiver} ${payment.amount} coins: ${String(added['message'])}`);
-          }
-          // Gossip is asynchronous: let the payments reach the node that will mine them.
-          const gossipDeadline = Date.now() + 10_000;
-          while (
-            Number((await call(second, '/v1/mempool'))['size']) < DEMO_PAYMENTS.length &&
-            Date.now() < gossipDeadline
-          ) {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          }
-          const mined = await call(second, '/mine_block');
-          const minedHash = String(mined['hash']);
+          const first = network.nodes[0]!.url;
           print(
-            `${second} mined block ${String(mined['index'])} (${minedHash.slice(0, 16)}…) with ` +
-              `${(mined['transactions'] as unknown[]).length} transactions (the reward first)`,
+            `running ${scenario.name} through the network: ${community.homes.length} households, ` +
+              `${community.importPriceMicroPerKwh.length} slots of ${slotMs} ms (${scenario.mechanism})…`,
           );
-          // Every node must hold the block: gossip is asynchronous, so poll briefly.
-          const deadline = Date.now() + 15_000;
-          for (const node of network.nodes) {
-            while ((await call(node.url, '/v1/status'))['headHash'] !== minedHash) {
-              if (Date.now() > deadline)
-                throw new GridPeerError('NODE_START_FAILED', `${node.url} did not receive the block`);
-              await new Promise((resolve) => setTimeout(resolve, 100));
-            }
-          }
-          const valid = await call(network.nodes[count - 1]!.url, '/is_valid');
-          print(`every node has the block; ${network.nodes[count - 1]!.url}/is_valid: ${String(valid['message'])}`);
+          const run = await runCommunity(community, {
+            ledger: 'network',
+            nodeUrl: first,
+            networkSlotMs: slotMs,
+            onProgress: (done, total) => {
+              if (done === total || done % 6 === 0) print(`  slot ${done}/${total} cleared`);
+            },
+          });
+          const outDir = flags.out ?? join(DEFAULT_RESULTS_DIR, scenario.name);
+          const files = await writeReport(run, outDir);
+          const t = runTotals(run);
+          print(
+            `${run.trades.length} trades, ${(t.tradedWh / 1000).toFixed(3)} kWh between peers; community bill ` +
+              `${formatMicroAsCoins(t.paymentMicro)} ${scenario.currency} against ${formatMicroAsCoins(t.gridOnlyMicro)} ` +
+              `grid only; ${run.blocks} blocks, run hash ${run.runHash.slice(0, 16)}…`,
+          );
+          const valid = (await (await fetch(`${network.nodes[count - 1]!.url}/is_valid`)).json()) as {
+            message?: string;
+          };
+          print(`${network.nodes[count - 1]!.url}/is_valid: ${String(valid.message)}`);
           print('');
           print('Where to look:');
+          print(
+            `  ${outDir}/README.md   the report: tables, charts, the run beside seed 000's Tables 5–7 (${files.files.length} files)`,
+          );
+          print(`  ${first}/v1/trades          the trades every node cleared   ${first}/v1/market   the market`);
           print(`  ${first}/docs               REST API (OpenAPI) — try it in the browser`);
           print(`  ${first}/get_chain          the chain as seed 000 showed it (Appendix A)`);
-          print(`  ${first}/v1/status          head, peers, mempool`);
           print(`  npx gridpeer network status --base-port ${basePort} --nodes ${count}`);
-          print("  npx newman run postman/gridpeer.postman_collection.json   seed 000's Postman flow");
           if (flags.exit) return 0;
           print('Ctrl-C stops every node.');
           return await runUntilStopped(network);

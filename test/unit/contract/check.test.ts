@@ -90,7 +90,9 @@ describe('market contract: context-free payload rules (checkTx)', () => {
         marketTx(
           'market',
           sender,
-          openPayload({ gridPrices: Array(MAX_GRID_PRICES + 1).fill({ importMicroPerKwh: 2n, exportMicroPerKwh: 1n }) }),
+          openPayload({
+            gridPrices: Array(MAX_GRID_PRICES + 1).fill({ importMicroPerKwh: 2n, exportMicroPerKwh: 1n }),
+          }),
         ),
       ),
       'MARKET_BAD_GRID_PRICES',
