@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { progress, ratio } from './common.js';
 
-const BENCHMARKS = ['pow', 'verify', 'import', 'network', 'market'] as const;
+const BENCHMARKS = ['pow', 'verify', 'import', 'network', 'market', 'sim'] as const;
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
 
@@ -26,6 +26,14 @@ interface Verdicts {
     references?: { verifyOnly?: { txPerSec?: number } };
   };
   network?: { e2e?: { txPerSec?: number | null; latencyP50Ms?: number | null; latencyP99Ms?: number | null } };
+  sim?: {
+    community623?: {
+      inprocess?: { ms?: number; peakRssMB?: number };
+      ledgerOverMarketOnly?: number;
+      target?: { met?: boolean };
+    };
+    year?: { ms?: number; peakRssMB?: number; nsPerHomeSlot?: number; target?: { met?: boolean } } | null;
+  };
   market?: {
     sizes?: Array<{ orders?: number; ratios?: Record<string, number | null> }>;
     target?: { uniformMet?: boolean | null; cdaMet?: boolean | null };
@@ -124,6 +132,15 @@ const document = {
         ? null
         : Object.fromEntries(Object.entries(marketRandomEfficiency).map(([name, e]) => [name, e.mean ?? null])),
     marketEfficiencyCaseA: r.market?.welfare?.caseA?.efficiency ?? null,
+    /** boumaiza2023-623 (623 homes × 48 h) on the in-process ledger: target under 10 s. */
+    sim623InprocessMs: r.sim?.community623?.inprocess?.ms ?? null,
+    sim623PeakRssMB: r.sim?.community623?.inprocess?.peakRssMB ?? null,
+    sim623LedgerOverMarketOnly: r.sim?.community623?.ledgerOverMarketOnly ?? null,
+    sim623TargetMet: r.sim?.community623?.target?.met ?? null,
+    /** 10,000 homes × 8,760 h from the CityLearn profiles, market only: target under 10 minutes. */
+    simYearMs: r.sim?.year?.ms ?? null,
+    simYearPeakRssMB: r.sim?.year?.peakRssMB ?? null,
+    simYearTargetMet: r.sim?.year?.target?.met ?? null,
     /**
      * Most cores other processes held during a multi-threaded measurement: above ~0.2 the per-core and
      * parallel figures of this run were starved and are not a fair record.

@@ -152,12 +152,12 @@ function bigintParams(params: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-/** The orders of one slot: home index, side, energy, limit. */
+/** The orders of one slot: home index, side, energy, limit (undefined = the grid price of its side). */
 interface SlotOrder {
   readonly home: number;
   readonly side: 'offer' | 'bid';
   readonly energyWh: number;
-  readonly limitMicroPerKwh?: bigint;
+  readonly limitMicroPerKwh: bigint | undefined;
 }
 
 /** Per home: what the market settled in a slot. */
@@ -191,6 +191,8 @@ class DirectLedger implements SlotLedger {
     private readonly ids: readonly string[],
   ) {
     this.params = bigintParams(marketParams(community, mechanism));
+    const index = new Map(ids.map((id, i) => [id, i]));
+    this.indexOf = (id) => index.get(id) ?? -1;
   }
 
   async setup(): Promise<void> {}
@@ -200,23 +202,23 @@ class DirectLedger implements SlotLedger {
     const input: SlotInput = {
       slotStartMs: community.startMs + slot * community.slotMs,
       slotDurationMs: community.slotMs,
-      orders: orders.map(
-        (o, i): Order => ({
+      orders: orders.map((o, i): Order => {
+        const order = {
           id: `${slot}-${i}`,
           participant: this.ids[o.home]!,
           side: o.side,
           energyWh: o.energyWh,
           sequence: i,
-          ...(o.limitMicroPerKwh === undefined ? {} : { limitPriceMicroPerKwh: o.limitMicroPerKwh }),
-        }),
-      ),
+        };
+        return o.limitMicroPerKwh === undefined ? order : { ...order, limitPriceMicroPerKwh: o.limitMicroPerKwh };
+      }),
       gridImportPriceMicroPerKwh: community.importPriceMicroPerKwh[slot]!,
       gridExportPriceMicroPerKwh: community.exportPriceMicroPerKwh[slot]!,
     };
     return outcomeOf(slot, getMechanism(this.mechanism).clear(input, this.params), this.indexOf);
   }
 
-  private readonly indexOf = (id: string): number => this.ids.indexOf(id);
+  private readonly indexOf: (id: string) => number;
 
   async finish(): Promise<{ stateRoot: string; blocks: number }> {
     return { stateRoot: '', blocks: 0 };
@@ -477,7 +479,8 @@ export async function runCommunity(original: Community, options: RunOptions = {}
   const runHash = new RunHash();
   const slots = community.importPriceMicroPerKwh.length;
   const homes = community.homes;
-  const keys = homes.map((home) => simKeyPair(scenario.name, home.spec.id));
+  // Keys only for a ledger (deriving 10,000 key pairs costs seconds a market-only run does not need).
+  const keys = mode === 'none' ? [] : homes.map((home) => simKeyPair(scenario.name, home.spec.id));
   const ids = mode === 'none' ? homes.map((home) => home.spec.id) : keys.map((k) => k.address);
   let ledger: SlotLedger;
   if (mode === 'none') ledger = new DirectLedger(community, mechanism, ids);
@@ -512,9 +515,9 @@ export async function runCommunity(original: Community, options: RunOptions = {}
       const d = dispatchHome(home.loadWh[slot]!, home.pvWh[slot]!, home.spec.battery, soc[h]!, rules[h]!, context);
       dispatched[h] = d;
       soc[h] = d.socWh;
-      const limit = d.limitMicroPerKwh === undefined ? {} : { limitMicroPerKwh: d.limitMicroPerKwh };
-      if (d.offerWh > 0) orders.push({ home: h, side: 'offer', energyWh: d.offerWh, ...limit });
-      if (d.bidWh > 0) orders.push({ home: h, side: 'bid', energyWh: d.bidWh, ...limit });
+      const limit = d.limitMicroPerKwh;
+      if (d.offerWh > 0) orders.push({ home: h, side: 'offer', energyWh: d.offerWh, limitMicroPerKwh: limit });
+      if (d.bidWh > 0) orders.push({ home: h, side: 'bid', energyWh: d.bidWh, limitMicroPerKwh: limit });
     }
     const outcome = await ledger.clear(slot, orders);
     runHash.trades(outcome.trades);
@@ -526,9 +529,10 @@ export async function runCommunity(original: Community, options: RunOptions = {}
       const peerImportWh = settled?.peerImportWh ?? 0;
       const peerExportWh = settled?.peerExportWh ?? 0;
       // Outside the market the home pays the grid as usual (seed 000 eq. 1); inside, the settlement says.
-      const offMarketMicro = costMicro(d.offMarketImportWh, importPrice) - costMicro(d.offMarketExportWh, exportPrice);
-      const paymentMicro = (settled?.netPaymentMicro ?? 0n) + offMarketMicro;
-      totals[h]! += paymentMicro;
+      let paymentMicro = settled?.netPaymentMicro ?? 0n;
+      if (d.offMarketImportWh > 0) paymentMicro += costMicro(d.offMarketImportWh, importPrice);
+      if (d.offMarketExportWh > 0) paymentMicro -= costMicro(d.offMarketExportWh, exportPrice);
+      if (paymentMicro !== 0n) totals[h]! += paymentMicro;
       if (!keepHomeSlots) continue;
       homeSlots[h]!.push({
         loadWh: homes[h]!.loadWh[slot]!,

@@ -252,6 +252,65 @@ describe('gridpeer: bad input exits 2 naming the field and changes nothing', () 
   });
 });
 
+describe('gridpeer simulate', () => {
+  it('runs saini2023 on the in-process ledger, writes the report, and replays with the same run hash', async () => {
+    const first = await cliAsync('simulate', '--scenario', 'saini2023', '--out', 'sim-a', '--json');
+    expectExit(first, 0);
+    const a = JSON.parse(first.stdout) as { runHash: string; trades: number; files: string[]; ledger: string };
+    assert.equal(a.ledger, 'inprocess');
+    assert.ok(a.trades > 0);
+    for (const file of [
+      'README.md',
+      'trades.csv',
+      'pairs.csv',
+      'costs.csv',
+      'slots.csv',
+      'summary.json',
+      'prices.png',
+    ]) {
+      assert.ok(existsSync(join(workDir, 'sim-a', file)), file);
+    }
+    const second = await cliAsync('simulate', '--scenario', 'saini2023', '--out', 'sim-b', '--json');
+    expectExit(second, 0);
+    assert.equal((JSON.parse(second.stdout) as { runHash: string }).runHash, a.runHash);
+    assert.equal(
+      readFileSync(join(workDir, 'sim-a', 'costs.csv'), 'utf8'),
+      readFileSync(join(workDir, 'sim-b', 'costs.csv'), 'utf8'),
+    );
+  });
+
+  it('compares every mechanism on one scenario in one table', async () => {
+    const run = await cliAsync(
+      'simulate',
+      '--scenario',
+      'saini2023',
+      '--compare-mechanisms',
+      '--ledger',
+      'none',
+      '--out',
+      'cmp',
+    );
+    expectExit(run, 0);
+    for (const name of ['fixed-price', 'sdr', 'uniform-auction', 'continuous-auction'])
+      assert.match(run.stdout, new RegExp(`^${name} `, 'm'));
+    assert.ok(existsSync(join(workDir, 'cmp', 'compare.csv')));
+  });
+
+  it('refuses a scenario with a bad field, naming it, and writes nothing', async () => {
+    writeFileSync(
+      join(workDir, 'bad-scenario.json'),
+      JSON.stringify({
+        ...JSON.parse(readFileSync(join(repoRoot, 'scenarios', 'saini2023.json'), 'utf8')),
+        slotMinutes: 7,
+      }),
+    );
+    const run = await cliAsync('simulate', '--scenario', 'bad-scenario.json', '--out', 'bad-out');
+    expectExit(run, 2);
+    assert.match(run.stderr, /INVALID_CONFIG: .*slotMinutes/);
+    assert.equal(existsSync(join(workDir, 'bad-out')), false);
+  });
+});
+
 describe('gridpeer start', () => {
   it('start --exit runs saini2023 through a 5-node dev network, writes the report, and the chain is valid', async () => {
     const basePort = await freePortRange(5);
