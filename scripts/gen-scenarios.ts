@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BOUMAIZA_BATTERY } from '../src/energy/economics.js';
 import { resolveCommunity } from '../src/sim/community.js';
 import { defaultDataDir, readCsvColumn } from '../src/sim/data.js';
 import { defaultScenarioDir, parseScenario } from '../src/sim/scenario.js';
@@ -262,17 +263,8 @@ const ECCH_TABLE_ROWS = [
   [337.04, 95.1, 132.27, 216.68, 82.03, 115.18, 111.75, 131.75, 98.75, 95.05],
   [90.38, 298.76, 401.64, 90.38, 374.86, 0, 2.94, 3.78, 12.94, 265.98],
 ];
-/** Seed 004 §V battery: 5 kWh, 2.5 kW, charging 98 %, discharging 99.99 %; SOC window not given (0–100 %). */
-const ECCH_BATTERY: BatterySpec = {
-  capacityKwh: 5,
-  maxChargeKw: 2.5,
-  maxDischargeKw: 2.5,
-  chargeEfficiency: 0.98,
-  dischargeEfficiency: 0.9999,
-  socMin: 0,
-  socMax: 1,
-  socInitial: 0,
-};
+/** Seed 004 §V battery (energy/economics.ts BOUMAIZA_BATTERY), starting empty. */
+const ECCH_BATTERY: BatterySpec = { ...BOUMAIZA_BATTERY, socInitial: 0 };
 /** Two summer days around the solstice (the seed says "48 hours", no date). */
 const ECCH_START = '2022-06-21T00:00:00Z';
 const ECCH_PV = {

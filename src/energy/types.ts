@@ -1,9 +1,8 @@
 /**
  * @module energy/types
- * The inputs of the energy models, written as plain structural types. They have exactly the shape of the
- * scenario types in `sim/types.ts` (`Extract<ProfileSource, {kind: 'pv-model'}>`, `BatterySpec`, `TariffSpec`, …),
- * which this layer may not import (ARCHITECTURE.md: `energy/` sits below `sim/`); the compile-time check in
- * `test/unit/energy/types.test.ts` keeps the two in step.
+ * The inputs of the energy models, written as plain structural types. The scenario types of `sim/types.ts` are
+ * built from them (a scenario's PV, load, battery, tariff and demand response are these), so a scenario's parts go
+ * straight into the models; `test/unit/energy/types.test.ts` checks the correspondence at compile time.
  */
 
 /** PV from its rated power and the sun's position (clear sky × a cloud factor). */

@@ -5,62 +5,27 @@
  * reports turn into tables and charts. Energy is integer Wh per slot; money is integer µcoin (bigint) as on the
  * ledger; prices are µcoin per kWh. A scenario and its seed fix a run byte for byte.
  */
+import type {
+  BatterySpec,
+  DemandResponseSpec,
+  LoadShapeSpec,
+  PvModelSpec,
+  RowSeriesSpec,
+  TariffSpec,
+} from '../energy/types.js';
 
-/** Where a home's hourly or half-hourly energy comes from. */
+/** Where a home's hourly or half-hourly energy comes from (the model inputs are the energy layer's types). */
 export type ProfileSource =
   /** A column of a CSV file shipped in `data/` (path relative to the repository's `data/` folder). */
-  | {
-      readonly kind: 'csv';
-      readonly file: string;
-      readonly column: string;
-      /** Multiplies every value (e.g. CityLearn's `solar_generation` W/kW × kW / 1000 → kWh). */
-      readonly scale?: number;
-      /** Unit of the column after scaling: kWh per row, or kW averaged over the row. */
-      readonly unit: 'kWh' | 'kW';
-      /** Minutes per row (60 for hourly data). */
-      readonly rowMinutes: number;
-      /** First row used (0-based, after the header). */
-      readonly startRow?: number;
-    }
+  | ({ readonly kind: 'csv'; readonly file: string; readonly column: string } & RowSeriesSpec)
   /** PV from its rated power and the sun's position (clear sky × a cloud factor). */
-  | {
-      readonly kind: 'pv-model';
-      readonly capacityKw: number;
-      readonly latitudeDeg: number;
-      readonly longitudeDeg: number;
-      readonly tiltDeg?: number;
-      readonly azimuthDeg?: number;
-      /** 0–1: the fraction of clear-sky output lost to clouds (seeded noise is added on top when `variability`). */
-      readonly cloudFactor?: number;
-      readonly variability?: number;
-      /** Losses (inverter, soiling, temperature), 0–1. */
-      readonly performanceRatio?: number;
-    }
+  | PvModelSpec
   /** A synthetic daily load shape scaled to a daily energy, with seeded noise. */
-  | {
-      readonly kind: 'load-shape';
-      readonly dailyKwh: number;
-      /** 24 relative hourly weights (normalized by the model); default: a residential evening-peak shape. */
-      readonly hourlyWeights?: readonly number[];
-      readonly variability?: number;
-    }
+  | LoadShapeSpec
   /** Explicit values, one per slot, in kWh (for small hand-made cases and tests). */
   | { readonly kind: 'values'; readonly kwhPerSlot: readonly number[] };
 
-/** Seed 000 Table 2 / seed 004 §V battery (seed 000 eqs. 5–8). */
-export interface BatterySpec {
-  readonly capacityKwh: number;
-  readonly maxChargeKw: number;
-  readonly maxDischargeKw: number;
-  /** η^C, η^D in (0, 1]. */
-  readonly chargeEfficiency: number;
-  readonly dischargeEfficiency: number;
-  /** SOC^min, SOC^max as fractions of the capacity. */
-  readonly socMin: number;
-  readonly socMax: number;
-  /** Initial state of charge (fraction); default socMin. */
-  readonly socInitial?: number;
-}
+export type { BatterySpec, DemandResponseSpec, TariffSpec };
 
 export type AgentStrategy =
   /** Seed 000 §4.2 and §5: own demand first, then the battery, then sell a surplus ≥ `minSurplusKw` in the window. */
@@ -87,38 +52,6 @@ export interface HomeSpec {
     readonly batteryPowerCostPerKw?: number;
   };
 }
-
-/** Grid prices (E2): a day-ahead profile, time-of-use bands, a feed-in tariff and a carbon price. */
-export type TariffSpec =
-  | {
-      readonly kind: 'flat';
-      readonly importPerKwh: number;
-      readonly exportPerKwh: number;
-    }
-  | {
-      /** Prices per hour of day (24 values), repeating daily. */
-      readonly kind: 'hourly';
-      readonly importPerKwh: readonly number[];
-      readonly exportPerKwh: number | readonly number[];
-    }
-  | {
-      /** A CSV column of import prices (one row per `rowMinutes`), and a feed-in price or ratio. */
-      readonly kind: 'csv';
-      readonly file: string;
-      readonly column: string;
-      readonly rowMinutes: number;
-      readonly scale?: number;
-      readonly startRow?: number;
-      readonly exportPerKwh?: number;
-      /** Export price as a fraction of the import price (when `exportPerKwh` is absent). */
-      readonly exportRatio?: number;
-    }
-  | {
-      /** Time-of-use bands by hour of day: [fromHour, toHour) → price. */
-      readonly kind: 'tou';
-      readonly bands: readonly { readonly fromHour: number; readonly toHour: number; readonly importPerKwh: number }[];
-      readonly exportPerKwh: number;
-    };
 
 export interface Scenario {
   readonly format: 'gridpeer-scenario/1';
