@@ -273,10 +273,12 @@ describe('gridpeer simulate', () => {
     const second = await cliAsync('simulate', '--scenario', 'saini2023', '--out', 'sim-b', '--json');
     expectExit(second, 0);
     assert.equal((JSON.parse(second.stdout) as { runHash: string }).runHash, a.runHash);
-    assert.equal(
-      readFileSync(join(workDir, 'sim-a', 'costs.csv'), 'utf8'),
-      readFileSync(join(workDir, 'sim-b', 'costs.csv'), 'utf8'),
-    );
+    // Byte for byte: every file of the report, charts included.
+    const files = readdirSync(join(workDir, 'sim-a')).sort();
+    assert.deepEqual(readdirSync(join(workDir, 'sim-b')).sort(), files);
+    for (const file of files) {
+      assert.ok(readFileSync(join(workDir, 'sim-a', file)).equals(readFileSync(join(workDir, 'sim-b', file))), file);
+    }
   });
 
   it('compares every mechanism on one scenario in one table', async () => {
