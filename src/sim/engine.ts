@@ -253,6 +253,26 @@ class TxFactory {
     this.nonces.set(address, nonce);
   }
 
+  /**
+   * The offers and bids of a slot, signed by their homes and dated half a slot plus a second before the slot starts
+   * (the scenario's clock, in both ledger modes: the same bytes, so the same order ids).
+   */
+  orders(community: Community, slot: number, orders: readonly SlotOrder[], keys: readonly KeyPair[]): Transaction[] {
+    const timestampMs = community.startMs + slot * community.slotMs - Math.floor(community.slotMs / 2) - 1000;
+    return orders.map((o) =>
+      this.make(
+        o.side,
+        {
+          slot,
+          energyWh: o.energyWh,
+          ...(o.limitMicroPerKwh === undefined ? {} : { limitPriceMicroPerKwh: o.limitMicroPerKwh }),
+        },
+        keys[o.home]!,
+        timestampMs,
+      ),
+    );
+  }
+
   make<K extends MarketTxKind>(kind: K, payload: MarketPayloads[K], signer: KeyPair, timestampMs: number): Transaction {
     const nonce = this.nonces.get(signer.address) ?? 0;
     this.nonces.set(signer.address, nonce + 1);
@@ -397,18 +417,7 @@ class InProcessLedger implements SlotLedger {
   async clear(slot: number, orders: readonly SlotOrder[]): Promise<SlotOutcome> {
     const gate = this.gateMs(slot);
     const orderTime = gate - 1000;
-    const txs = orders.map((o) =>
-      this.factory.make(
-        o.side,
-        {
-          slot,
-          energyWh: o.energyWh,
-          ...(o.limitMicroPerKwh === undefined ? {} : { limitPriceMicroPerKwh: o.limitMicroPerKwh }),
-        },
-        this.keys[o.home]!,
-        orderTime,
-      ),
-    );
+    const txs = this.factory.orders(this.community, slot, orders, this.keys);
     for (let i = 0; i < txs.length; i += MAX_ORDERS_PER_BLOCK) {
       this.block(txs.slice(i, i + MAX_ORDERS_PER_BLOCK), orderTime + i / MAX_ORDERS_PER_BLOCK);
     }

@@ -155,20 +155,7 @@ export class NetworkLedger implements SlotLedger {
   }
 
   async clear(slot: number, orders: readonly SlotOrder[]): Promise<SlotOutcome> {
-    const orderTime =
-      this.community.startMs + slot * this.community.slotMs - Math.floor(this.community.slotMs / 2) - 1000;
-    const txs = orders.map((o) =>
-      this.factory.make(
-        o.side,
-        {
-          slot,
-          energyWh: o.energyWh,
-          ...(o.limitMicroPerKwh === undefined ? {} : { limitPriceMicroPerKwh: o.limitMicroPerKwh }),
-        },
-        this.keys[o.home]!,
-        orderTime,
-      ),
-    );
+    const txs = this.factory.orders(this.community, slot, orders, this.keys);
     if (Date.now() >= this.gateMs(slot)) {
       throw new GridPeerError(
         'INVALID_CONFIG',
