@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ALL_SUITES = ['unit', 'spec', 'property', 'e2e'];
+const ALL_SUITES = ['unit', 'spec', 'property', 'e2e', 'browser'];
 const suites = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL_SUITES;
 
 function collect(dir) {

@@ -1,7 +1,8 @@
 /**
  * @module api/app
  * The node's HTTP server (Fastify): REST v1 with JSON schemas and OpenAPI at `/docs` (MISSION U2), the seeds'
- * Postman routes (L7), and the node-to-node routes. Every error answer is coded (api/errors.ts).
+ * Postman routes (L7), the node-to-node routes, simulator reports (`/v1/sim`) and the web dashboard at `/`.
+ * Every error answer is coded (api/errors.ts).
  */
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -10,9 +11,11 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ApiContext } from './context.js';
 import { registerErrorHandling } from './errors.js';
 import { ErrorSchema } from './routes/common.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerMarketRoutes } from './routes/market.js';
 import { registerP2pRoutes } from './routes/p2p.js';
 import { registerSeedRoutes } from './routes/seed.js';
+import { registerSimRoutes } from './routes/sim.js';
 import { registerV1Routes } from './routes/v1.js';
 
 export interface ApiOptions {
@@ -58,6 +61,8 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
         { name: 'accounts', description: 'Balances and nonces' },
         { name: 'peers', description: 'Peer management (admin)' },
         { name: 'market', description: 'The market on the ledger: schedule, participants, slots, trades, receipts' },
+        { name: 'dashboard', description: 'The web dashboard (HTML and its bundles), same origin as the API' },
+        { name: 'simulator', description: "Simulator reports in the node's results directory (--results)" },
         { name: 'seed 000', description: "The seed paper's Postman API (Appendix A)" },
         { name: 'p2p', description: 'Node-to-node gossip and sync' },
       ],
@@ -78,5 +83,7 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   registerMarketRoutes(app, ctx);
   registerSeedRoutes(app, ctx);
   registerP2pRoutes(app, ctx);
+  registerSimRoutes(app, ctx);
+  registerDashboardRoutes(app, ctx);
   return app;
 }

@@ -23,4 +23,11 @@ export interface ApiContext {
   /** Address that receives this node's rewards. */
   readonly minerAddress: string;
   readonly version: string;
+  /**
+   * Folder of simulator reports (`gridpeer node --results`): each subfolder holding a `summary.json` is a run the
+   * dashboard can show (`/v1/sim/runs`). Undefined: no runs.
+   */
+  readonly resultsDir?: string | undefined;
+  /** Built dashboard (index.html and assets/); default `dist/dashboard/` of this package. */
+  readonly dashboardDir?: string | undefined;
 }

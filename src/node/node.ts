@@ -44,6 +44,10 @@ export interface NodeOptions {
   /** pino level ('info', 'warn', 'silent', …). */
   readonly logLevel?: string;
   readonly clock?: Clock;
+  /** Folder of simulator reports the API and the dashboard serve (`/v1/sim/runs`). */
+  readonly resultsDir?: string;
+  /** Built dashboard folder (default: `dist/dashboard/` of this package). */
+  readonly dashboardDir?: string;
 }
 
 /** Coins each named dev account starts with on a dev network. */
@@ -135,6 +139,8 @@ export class GridPeerNode {
       minerAddress: miner.minerAddress,
       version: NODE_VERSION,
       mineOne: () => mineOne(),
+      resultsDir: options.resultsDir,
+      dashboardDir: options.dashboardDir,
     };
     // One search at a time (the PoW workers serve one); with a continuous miner, the next block it finds.
     let miningQueue: Promise<unknown> = Promise.resolve();

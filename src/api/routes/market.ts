@@ -6,6 +6,7 @@
  */
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { parseParamsJson } from '../../contract/check.js';
 import {
   gateClosureMs,
   listParticipants,
@@ -28,10 +29,37 @@ import { buildReceipt } from '../../contract/receipt.js';
 import { decodeI64 } from '../../contract/records.js';
 import { addressToBytes } from '../../crypto/index.js';
 import { GridPeerError } from '../../errors/index.js';
+import { MECHANISMS } from '../../market/registry.js';
+import type { Order, SlotInput } from '../../market/types.js';
 import type { ApiContext } from '../context.js';
 import { errorResponses, JsonObject } from './common.js';
 
 const MAX_TRADES = 1000;
+
+const NullableMicro = Type.Union([Type.String(), Type.Null()]);
+const CompareAnswer = Type.Object({
+  slot: Type.Integer(),
+  status: Type.String({ description: 'open or cleared' }),
+  configuredMechanism: Type.Union([Type.String(), Type.Null()]),
+  clearedWith: Type.Union([Type.String(), Type.Null()], { description: 'what cleared it on chain (once cleared)' }),
+  orders: Type.Integer({ description: 'orders compared (cancelled ones are left out)' }),
+  gridImportPriceMicroPerKwh: Type.String(),
+  gridExportPriceMicroPerKwh: Type.String(),
+  mechanisms: Type.Array(
+    Type.Object({
+      mechanism: Type.String(),
+      tradedWh: Type.Integer({ description: 'Σ peer exports of the settlements (pools included)' }),
+      trades: Type.Integer(),
+      clearingPriceMicroPerKwh: NullableMicro,
+      buyPriceMicroPerKwh: NullableMicro,
+      sellPriceMicroPerKwh: NullableMicro,
+      gridImportWh: Type.Integer(),
+      gridExportWh: Type.Integer(),
+      savingsMicro: Type.String({ description: 'Σ grid-only payment − Σ net payment over the participants' }),
+      error: Type.Optional(Type.String({ description: 'why the mechanism refused this slot' })),
+    }),
+  ),
+});
 /** How many upcoming slots `/v1/market` lists. */
 const UPCOMING_SLOTS = 8;
 
@@ -99,6 +127,112 @@ export function registerMarketRoutes(app: FastifyInstance, ctx: ApiContext): voi
       return slotToJSON(view);
     },
   );
+
+  api.get(
+    '/v1/market/slots/:slot/compare',
+    {
+      schema: {
+        tags,
+        summary:
+          "The slot's orders (all but cancelled ones) and grid prices cleared by every mechanism, side by side (what-if; nothing is written)",
+        params: Type.Object({ slot: Type.Integer({ minimum: 0, maximum: 0xffffffff }) }),
+        response: { 200: CompareAnswer, ...errorResponses },
+      },
+    },
+    async (request) => compareSlot(request.params.slot),
+  );
+
+  /** Clears the slot's orders with every mechanism of the registry; a mechanism that refuses says why. */
+  function compareSlot(slot: number) {
+    const state = chain.state;
+    const view = readSlot(state, slot);
+    if (view === undefined) {
+      throw new GridPeerError('NOT_FOUND', `slot ${slot} is not in the market schedule`, { field: 'slot' });
+    }
+    const config = readMarketConfig(state);
+    const locations = new Map<string, string>();
+    const orders: Order[] = view.orders
+      .filter((order) => order.status !== 'cancelled')
+      .map((order) => {
+        let location = locations.get(order.participant);
+        if (location === undefined) {
+          location = readParticipant(state, order.participant)?.location ?? '';
+          locations.set(order.participant, location);
+        }
+        return {
+          id: order.id,
+          participant: order.participant,
+          side: order.side,
+          energyWh: order.energyWh,
+          ...(order.limitPriceMicroPerKwh === null ? {} : { limitPriceMicroPerKwh: order.limitPriceMicroPerKwh }),
+          sequence: order.sequence,
+          ...(location === '' ? {} : { location }),
+        };
+      });
+    const input: SlotInput = {
+      slotStartMs: view.result?.slotStartMs ?? view.startMs,
+      slotDurationMs: view.result?.slotDurationMs ?? config?.slotDurationMs ?? 3_600_000,
+      orders,
+      gridImportPriceMicroPerKwh: view.gridPrice.importMicroPerKwh,
+      gridExportPriceMicroPerKwh: view.gridPrice.exportMicroPerKwh,
+    };
+    // The schedule's own mechanism runs with the schedule's parameters; the others with their defaults.
+    const configured = config === undefined ? undefined : parseParamsJson(config.paramsJson);
+    const mechanisms = MECHANISMS.map((mechanism) => {
+      const params =
+        config !== undefined && configured?.ok === true && mechanism.name === config.mechanism
+          ? configured.params
+          : undefined;
+      try {
+        const result = mechanism.clear(input, params);
+        let tradedWh = 0;
+        let savingsMicro = 0n;
+        for (const s of result.settlements) {
+          tradedWh += s.peerExportWh;
+          savingsMicro += s.gridOnlyPaymentMicro - s.netPaymentMicro;
+        }
+        const price = (value: bigint | undefined) => (value === undefined ? null : value.toString());
+        return {
+          mechanism: mechanism.name,
+          tradedWh,
+          trades: result.trades.length,
+          clearingPriceMicroPerKwh: price(result.prices.clearingPriceMicroPerKwh),
+          buyPriceMicroPerKwh: price(result.prices.buyPriceMicroPerKwh),
+          sellPriceMicroPerKwh: price(result.prices.sellPriceMicroPerKwh),
+          gridImportWh: result.gridImportWh,
+          gridExportWh: result.gridExportWh,
+          savingsMicro: savingsMicro.toString(),
+        };
+      } catch (error) {
+        const reason =
+          error instanceof GridPeerError
+            ? `${error.code}: ${error.message}`
+            : `${mechanism.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+        return {
+          mechanism: mechanism.name,
+          tradedWh: 0,
+          trades: 0,
+          clearingPriceMicroPerKwh: null,
+          buyPriceMicroPerKwh: null,
+          sellPriceMicroPerKwh: null,
+          gridImportWh: 0,
+          gridExportWh: 0,
+          savingsMicro: '0',
+          error: reason,
+        };
+      }
+    });
+    return {
+      slot,
+      status: view.status,
+      configuredMechanism: config?.mechanism ?? null,
+      clearedWith: view.result?.mechanism ?? null,
+      orders: orders.length,
+      gridImportPriceMicroPerKwh: view.gridPrice.importMicroPerKwh.toString(),
+      gridExportPriceMicroPerKwh: view.gridPrice.exportMicroPerKwh.toString(),
+      mechanisms,
+    };
+  }
 
   api.get(
     '/v1/participants',

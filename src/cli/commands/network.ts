@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GridPeerError } from '../../errors/index.js';
 import { normalizePeerUrl } from '../../network/peerBook.js';
@@ -16,6 +17,7 @@ interface UpFlags {
   delayPerPortMs?: string;
   adminToken?: string;
   genesis?: string;
+  results?: string;
 }
 
 export function nodeUrls(basePort: number, count: number): string[] {
@@ -31,6 +33,7 @@ export function networkNodeArgs(flags: Omit<UpFlags, 'nodes' | 'basePort' | 'dat
     args.push('--delay-per-port-ms', String(parseIntFlag(flags.delayPerPortMs, '--delay-per-port-ms', 0, 10_000)));
   if (flags.adminToken) args.push('--admin-token', flags.adminToken);
   if (flags.genesis) args.push('--genesis', flags.genesis);
+  if (flags.results) args.push('--results', resolve(flags.results));
   if (!flags.dev && !flags.genesis) {
     throw new GridPeerError(
       'INVALID_ARGUMENT',
@@ -75,6 +78,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--delay-per-port-ms <ms>', 'simulated latency per port of distance (seed 000 §3)')
     .option('--admin-token <token>', 'admin bearer token for every node')
     .option('--genesis <file>', 'genesis configuration for new data directories')
+    .option('--results <dir>', 'simulator reports every node serves to the dashboard (/v1/sim/runs)')
     .action((flags: UpFlags) =>
       runCommand(async () => {
         const count = parseIntFlag(flags.nodes, '--nodes', 1, 64);
@@ -88,7 +92,7 @@ export function registerNetworkCommands(program: Command): void {
         print(`${count} nodes up and connected:`);
         printNetwork(up);
         print(
-          `API docs: ${up.nodes[0]!.url}/docs    status: npx gridpeer network status --base-port ${basePort} --nodes ${count}`,
+          `dashboard: ${up.nodes[0]!.url}/    API docs: ${up.nodes[0]!.url}/docs    status: npx gridpeer network status --base-port ${basePort} --nodes ${count}`,
         );
         print('Ctrl-C stops every node.');
         return runUntilStopped(up);

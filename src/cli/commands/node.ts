@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { parseGenesisConfig } from '../../chain/genesis.js';
 import { addressToBytes } from '../../crypto/index.js';
@@ -21,6 +22,7 @@ export interface NodeFlags {
   cors?: string;
   logLevel: string;
   syncIntervalMs?: string;
+  results?: string;
 }
 
 function parseMining(value: boolean | string | undefined): MiningMode {
@@ -65,6 +67,7 @@ export function registerNodeCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--cors <origins>', 'allow browser calls: "*" or comma-separated origins')
     .option('--sync-interval-ms <ms>', 'how often to ask peers whether they are ahead (default 3000)')
+    .option('--results <dir>', 'simulator reports to serve to the dashboard (/v1/sim/runs), e.g. results')
     .option('--log-level <level>', 'pino level: trace, debug, info, warn, error, silent', 'info')
     .action((flags: NodeFlags) =>
       runCommand(async () => {
@@ -90,6 +93,7 @@ export function registerNodeCommand(program: Command): void {
           ...(flags.syncIntervalMs
             ? { syncIntervalMs: parseIntFlag(flags.syncIntervalMs, '--sync-interval-ms', 0, 3_600_000) }
             : {}),
+          ...(flags.results ? { resultsDir: resolvePath(flags.results) } : {}),
           ...(flags.cors ? { cors: flags.cors === '*' ? true : flags.cors.split(',') } : {}),
         });
         node.app.log.info(
@@ -99,6 +103,8 @@ export function registerNodeCommand(program: Command): void {
             head: node.chain.head.hash,
             peers: node.network.peers.size,
             mining: node.mining,
+            dashboard: `${node.url}/`,
+            ...(flags.results ? { results: resolvePath(flags.results) } : {}),
           },
           'node started',
         );

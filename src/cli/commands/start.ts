@@ -6,7 +6,7 @@
  * everything is, and keeps the network up (for the API, the dashboard, more trading) until Ctrl-C.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEV_ACCOUNT_NAMES, devKeyPair } from '../../chain/devAccounts.js';
 import { genesisConfigToJSON } from '../../chain/genesis.js';
@@ -68,12 +68,14 @@ export function registerStartCommand(program: Command): void {
         }
         const genesisFile = join(flags.dataRoot, 'genesis.json');
         writeFileSync(genesisFile, `${JSON.stringify(genesis, null, 2)}\n`);
+        const outDir = flags.out ?? join(DEFAULT_RESULTS_DIR, scenario.name);
         print(`starting ${count} nodes…`);
+        // The nodes serve the report folder's parent, so the dashboard shows the run this command is about to make.
         const network = await startLocalNetwork({
           nodes: count,
           basePort,
           dataRoot: flags.dataRoot,
-          nodeArgs: networkNodeArgs({ dev: true, genesis: genesisFile }),
+          nodeArgs: networkNodeArgs({ dev: true, genesis: genesisFile, results: resolve(dirname(outDir)) }),
         });
         try {
           printNetwork(network);
@@ -90,7 +92,6 @@ export function registerStartCommand(program: Command): void {
               if (done === total || done % 6 === 0) print(`  slot ${done}/${total} cleared`);
             },
           });
-          const outDir = flags.out ?? join(DEFAULT_RESULTS_DIR, scenario.name);
           const files = await writeReport(run, outDir);
           const t = runTotals(run);
           print(
@@ -104,6 +105,7 @@ export function registerStartCommand(program: Command): void {
           print(`${network.nodes[count - 1]!.url}/is_valid: ${String(valid.message)}`);
           print('');
           print('Where to look:');
+          print(`  ${first}/                   the dashboard: network, chain, market, this run's households, actions`);
           print(
             `  ${outDir}/README.md   the report: tables, charts, the run beside seed 000's Tables 5–7 (${files.files.length} files)`,
           );
