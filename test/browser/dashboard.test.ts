@@ -212,6 +212,26 @@ describe('the dashboard in Chromium, on the network npm start runs', () => {
     await shot('network');
   });
 
+  it('network view: "mine a block now" mines one, and every node reaches it', {
+    timeout: STEP_TIMEOUT_MS,
+  }, async () => {
+    step = 'mine';
+    const before = Number((await getJson(`${urls[0]}/v1/status`))['height']);
+    await page.getByTestId('mine-block').click();
+    await waitFor(
+      'the mined block',
+      async () => /mined block \d+/.test(await page.getByTestId('mine-result').innerText()),
+      30_000,
+    );
+    for (const url of urls) {
+      await waitFor(
+        `${url} past height ${before}`,
+        async () => Number((await getJson(`${url}/v1/status`))['height']) > before,
+        30_000,
+      );
+    }
+  });
+
   it('actions: a household registers, the administrator approves it, its bid reaches every node', {
     timeout: 120_000,
   }, async () => {

@@ -1,6 +1,6 @@
 /** Network: this node and its peers (height, head, score), mining mode, and the live log of heads, reorgs, blocks. */
 import { useMemo, useState } from 'react';
-import { api, type Status } from '../api.js';
+import { api, errorText, postJson, type Status } from '../api.js';
 import { Card } from '../components.js';
 import { formatClock, shortHash } from '../format.js';
 import { useAsync, useInterval, useLive } from '../hooks.js';
@@ -13,6 +13,17 @@ export function NetworkView({ status }: { status: Status | undefined }) {
   const events = useMemo(() => live.events.filter((e) => showTx || e.type !== 'tx'), [live.events, showTx]);
   const reorgs = live.events.filter((e) => e.type === 'reorg').length;
   const height = live.height ?? status?.height ?? null;
+  // Mining on request (the seeds' mine_block): open on a dev network, the administrator's token otherwise.
+  const [mined, setMined] = useState<{ ok: boolean; text: string } | null>(null);
+  const mine = async () => {
+    setMined({ ok: true, text: 'mining…' });
+    try {
+      const block = await postJson<{ height?: number; hash?: string }>('/v1/mine', {});
+      setMined({ ok: true, text: `mined block ${String(block.height)} ${shortHash(block.hash)}` });
+    } catch (error) {
+      setMined({ ok: false, text: errorText(error) });
+    }
+  };
 
   return (
     <section aria-labelledby="network-title">
@@ -25,6 +36,17 @@ export function NetworkView({ status }: { status: Status | undefined }) {
         <Card label="Mining" value={status ? String(status.mining ?? 'off') : '…'} />
         <Card label="Consensus" value={status?.consensus ?? '—'} />
         <Card label="Reorgs seen" value={reorgs} />
+      </div>
+
+      <div className="buttons">
+        <button type="button" data-testid="mine-block" onClick={() => void mine()}>
+          Mine a block now
+        </button>
+        {mined ? (
+          <span data-testid="mine-result" className={mined.ok ? '' : 'error'} role="status">
+            {mined.text}
+          </span>
+        ) : null}
       </div>
 
       <h3>Nodes</h3>
