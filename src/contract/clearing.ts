@@ -13,7 +13,7 @@ import { type Address, fromHex, toHex } from '../crypto/index.js';
 import { GridPeerError } from '../errors/index.js';
 import { VALID, type ValidationResult } from '../errors/result.js';
 import type { BlockContext } from '../ledger/contract.js';
-import type { StateOverlay } from '../ledger/state.js';
+import type { StateOverlay, StateReader } from '../ledger/state.js';
 import { getMechanism } from '../market/registry.js';
 import type { ClearingResult, Order, SlotInput } from '../market/types.js';
 import {
@@ -95,6 +95,30 @@ function runMechanism(config: MarketConfig, input: SlotInput): { result: Clearin
   }
 }
 
+/**
+ * On-chain orders as the market functions take them: id (the order transaction's hash), participant, side, Wh,
+ * limit, sequence, and the participant's registered location (for network-distance and feeder rules).
+ */
+export function ordersForMarket(reader: StateReader, records: readonly OrderRecord[]): Order[] {
+  const locations = new Map<Address, string>();
+  return records.map((order) => {
+    let location = locations.get(order.participant);
+    if (location === undefined) {
+      location = readParticipantRecord(reader, order.participant)?.location ?? '';
+      locations.set(order.participant, location);
+    }
+    return {
+      id: toHex(order.txHash),
+      participant: order.participant,
+      side: order.side,
+      energyWh: order.energyWh,
+      ...(order.limitPriceMicroPerKwh === null ? {} : { limitPriceMicroPerKwh: order.limitPriceMicroPerKwh }),
+      sequence: order.sequence,
+      ...(location === '' ? {} : { location }),
+    };
+  });
+}
+
 function clearSlot(overlay: StateOverlay, config: MarketConfig, slot: number, ctx: BlockContext): void {
   const record = readSlotRecord(overlay, slot) ?? { orderCount: 0, status: 'open' as const, clearing: null };
   if (record.status === 'cleared') {
@@ -125,23 +149,10 @@ function clearSlot(overlay: StateOverlay, config: MarketConfig, slot: number, ct
   }
 
   // Orders in index order are in sequence order (the sequence is a global counter): time priority for auctions.
-  const locations = new Map<Address, string>();
-  const orders: Order[] = open.map(({ order }) => {
-    let location = locations.get(order.participant);
-    if (location === undefined) {
-      location = readParticipantRecord(overlay, order.participant)?.location ?? '';
-      locations.set(order.participant, location);
-    }
-    return {
-      id: toHex(order.txHash),
-      participant: order.participant,
-      side: order.side,
-      energyWh: order.energyWh,
-      ...(order.limitPriceMicroPerKwh === null ? {} : { limitPriceMicroPerKwh: order.limitPriceMicroPerKwh }),
-      sequence: order.sequence,
-      ...(location === '' ? {} : { location }),
-    };
-  });
+  const orders = ordersForMarket(
+    overlay,
+    open.map(({ order }) => order),
+  );
   const input: SlotInput = {
     slotStartMs: summary.slotStartMs,
     slotDurationMs: config.slotDurationMs,

@@ -7,6 +7,7 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseParamsJson } from '../../contract/check.js';
+import { ordersForMarket } from '../../contract/clearing.js';
 import {
   gateClosureMs,
   listParticipants,
@@ -150,25 +151,10 @@ export function registerMarketRoutes(app: FastifyInstance, ctx: ApiContext): voi
       throw new GridPeerError('NOT_FOUND', `slot ${slot} is not in the market schedule`, { field: 'slot' });
     }
     const config = readMarketConfig(state);
-    const locations = new Map<string, string>();
-    const orders: Order[] = view.orders
-      .filter((order) => order.status !== 'cancelled')
-      .map((order) => {
-        let location = locations.get(order.participant);
-        if (location === undefined) {
-          location = readParticipant(state, order.participant)?.location ?? '';
-          locations.set(order.participant, location);
-        }
-        return {
-          id: order.id,
-          participant: order.participant,
-          side: order.side,
-          energyWh: order.energyWh,
-          ...(order.limitPriceMicroPerKwh === null ? {} : { limitPriceMicroPerKwh: order.limitPriceMicroPerKwh }),
-          sequence: order.sequence,
-          ...(location === '' ? {} : { location }),
-        };
-      });
+    const orders: Order[] = ordersForMarket(
+      state,
+      view.orders.filter((order) => order.status !== 'cancelled'),
+    );
     const input: SlotInput = {
       slotStartMs: view.result?.slotStartMs ?? view.startMs,
       slotDurationMs: view.result?.slotDurationMs ?? config?.slotDurationMs ?? 3_600_000,
