@@ -220,7 +220,7 @@ describe('the dashboard in Chromium, on the network npm start runs', () => {
     await page.getByTestId('mine-block').click();
     await waitFor(
       'the mined block',
-      async () => /mined block \d+/.test(await page.getByTestId('mine-result').textContent() ?? ''),
+      async () => /mined block \d+/.test((await page.getByTestId('mine-result').textContent()) ?? ''),
       30_000,
     );
     for (const url of urls) {
