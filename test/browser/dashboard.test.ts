@@ -24,7 +24,8 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin', 'gridpeer.js');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
 const NODES = 5;
-const SLOT_MS = 1500;
+/** `gridpeer start`'s default: a 2-core machine running the whole suite needs the room. */
+const SLOT_MS = 3000;
 /** `npm start` takes about 50 s (24 slots of 1.5 s, plus setup); building and launching add some more. */
 const SETUP_TIMEOUT_MS = 240_000;
 const STEP_TIMEOUT_MS = 60_000;

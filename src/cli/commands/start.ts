@@ -44,7 +44,7 @@ export function registerStartCommand(program: Command): void {
     .option('--base-port <port>', 'port of the first node', '5001')
     .option('--data-root <dir>', 'where node data directories and logs go (emptied first)', DEFAULT_NETWORK_ROOT)
     .option('--scenario <name|file>', 'the scenario to run through the network', MAIN_SCENARIO)
-    .option('--slot-ms <ms>', 'wall-clock length of a market slot on the network', '1500')
+    .option('--slot-ms <ms>', 'wall-clock length of a market slot on the network (room for a busy machine)', '3000')
     .option('--out <dir>', `where the report goes (default ${DEFAULT_RESULTS_DIR}/<scenario>)`)
     .option('--exit', 'stop the network after the run instead of staying up', false)
     .action((flags: StartFlags) =>
