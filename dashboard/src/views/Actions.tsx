@@ -7,6 +7,7 @@
 import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Status } from '../api.js';
 import { toHex } from '../bytes.js';
+import { TextField } from '../components.js';
 import { coins, shortHash } from '../format.js';
 import { useAsync, useLive } from '../hooks.js';
 import {
@@ -283,38 +284,38 @@ function RegisterForm({
           <option value="prosumer">prosumer</option>
           <option value="consumer">consumer</option>
         </select>
-        <label htmlFor="reg-meter">Meter public key</label>
-        <input
+        <TextField
           id="reg-meter"
-          data-testid="action-register-meter"
+          label="Meter public key"
+          testId="action-register-meter"
           value={meter}
           placeholder={defaultMeter === '' ? '64 hex digits' : `default ${shortHash(defaultMeter, 16)}`}
-          onChange={(e) => setMeter(e.target.value)}
           spellCheck={false}
           autoComplete="off"
+          onValue={setMeter}
         />
-        <label htmlFor="reg-pv">PV (kW)</label>
-        <input
+        <TextField
           id="reg-pv"
-          data-testid="action-register-pv"
+          label="PV (kW)"
+          testId="action-register-pv"
           inputMode="decimal"
           value={pvKw}
-          onChange={(e) => setPvKw(e.target.value)}
+          onValue={setPvKw}
         />
-        <label htmlFor="reg-battery">Battery (kWh)</label>
-        <input
+        <TextField
           id="reg-battery"
-          data-testid="action-register-battery"
+          label="Battery (kWh)"
+          testId="action-register-battery"
           inputMode="decimal"
           value={batteryKwh}
-          onChange={(e) => setBatteryKwh(e.target.value)}
+          onValue={setBatteryKwh}
         />
-        <label htmlFor="reg-location">Location</label>
-        <input
+        <TextField
           id="reg-location"
-          data-testid="action-register-location"
+          label="Location"
+          testId="action-register-location"
           value={location}
-          onChange={(e) => setLocation(e.target.value)}
+          onValue={setLocation}
         />
       </div>
       <button type="submit" data-testid="action-register-submit" disabled={busy}>
@@ -354,12 +355,12 @@ function AdminForm({ busy, submit }: { busy: boolean; submit: Submit }) {
           spellCheck={false}
           autoComplete="off"
         />
-        <label htmlFor="reject-reason">Reason (reject)</label>
-        <input
+        <TextField
           id="reject-reason"
-          data-testid="action-reject-reason"
+          label="Reason (reject)"
+          testId="action-reject-reason"
           value={reason}
-          onChange={(e) => setReason(e.target.value)}
+          onValue={setReason}
         />
       </div>
       <datalist id="pending-participants">
@@ -448,29 +449,29 @@ function MarketForm({ busy, submit, open }: { busy: boolean; submit: Submit; ope
       <h3>Open or close the market (administrator)</h3>
       <p className="muted">The market is {open ? 'open' : 'not open'}.</p>
       <div className="form-grid">
-        <label htmlFor="mk-start">Start</label>
-        <input
+        <TextField
           id="mk-start"
-          data-testid="action-market-start"
+          label="Start"
+          testId="action-market-start"
           value={start}
-          onChange={(e) => setStart(e.target.value)}
           placeholder="+N slots, ms or ISO time"
+          onValue={setStart}
         />
-        <label htmlFor="mk-slot">Slot (minutes)</label>
-        <input
+        <TextField
           id="mk-slot"
-          data-testid="action-market-slot-minutes"
+          label="Slot (minutes)"
+          testId="action-market-slot-minutes"
           inputMode="numeric"
           value={slotMinutes}
-          onChange={(e) => setSlotMinutes(e.target.value)}
+          onValue={setSlotMinutes}
         />
-        <label htmlFor="mk-gate">Gate closure (s before)</label>
-        <input
+        <TextField
           id="mk-gate"
-          data-testid="action-market-gate-seconds"
+          label="Gate closure (s before)"
+          testId="action-market-gate-seconds"
           inputMode="numeric"
           value={gateSeconds}
-          onChange={(e) => setGateSeconds(e.target.value)}
+          onValue={setGateSeconds}
         />
         <label htmlFor="mk-ahead">Max slots ahead</label>
         <input id="mk-ahead" inputMode="numeric" value={maxAhead} onChange={(e) => setMaxAhead(e.target.value)} />
@@ -487,45 +488,45 @@ function MarketForm({ busy, submit, open }: { busy: boolean; submit: Submit; ope
             </option>
           ))}
         </select>
-        <label htmlFor="mk-params">Params (JSON)</label>
-        <input
+        <TextField
           id="mk-params"
-          data-testid="action-market-params"
+          label="Params (JSON)"
+          testId="action-market-params"
           value={params}
-          onChange={(e) => setParams(e.target.value)}
           spellCheck={false}
+          onValue={setParams}
         />
-        <label htmlFor="mk-grid">Grid account</label>
-        <input
+        <TextField
           id="mk-grid"
-          data-testid="action-market-grid"
+          label="Grid account"
+          testId="action-market-grid"
           value={grid}
-          onChange={(e) => setGrid(e.target.value)}
           placeholder="gp… or dev name"
+          onValue={setGrid}
         />
-        <label htmlFor="mk-import">Import price (coins/kWh)</label>
-        <input
+        <TextField
           id="mk-import"
-          data-testid="action-market-import-price"
+          label="Import price (coins/kWh)"
+          testId="action-market-import-price"
           inputMode="decimal"
           value={importPrice}
-          onChange={(e) => setImportPrice(e.target.value)}
+          onValue={setImportPrice}
         />
-        <label htmlFor="mk-export">Export price (coins/kWh)</label>
-        <input
+        <TextField
           id="mk-export"
-          data-testid="action-market-export-price"
+          label="Export price (coins/kWh)"
+          testId="action-market-export-price"
           inputMode="decimal"
           value={exportPrice}
-          onChange={(e) => setExportPrice(e.target.value)}
+          onValue={setExportPrice}
         />
-        <label htmlFor="mk-penalty">Shortfall penalty (coins/kWh)</label>
-        <input
+        <TextField
           id="mk-penalty"
-          data-testid="action-market-penalty"
+          label="Shortfall penalty (coins/kWh)"
+          testId="action-market-penalty"
           inputMode="decimal"
           value={penalty}
-          onChange={(e) => setPenalty(e.target.value)}
+          onValue={setPenalty}
         />
       </div>
       <div className="buttons">
@@ -571,31 +572,31 @@ function OrderForm({ busy, submit, defaultSlot }: { busy: boolean; submit: Submi
           <option value="offer">offer (sell)</option>
           <option value="bid">bid (buy)</option>
         </select>
-        <label htmlFor="ord-slot">Slot</label>
-        <input
+        <TextField
           id="ord-slot"
-          data-testid="action-order-slot"
+          label="Slot"
+          testId="action-order-slot"
           inputMode="numeric"
           value={slot}
           placeholder={defaultSlot === undefined ? 'slot number' : `next: ${defaultSlot}`}
-          onChange={(e) => setSlot(e.target.value)}
+          onValue={setSlot}
         />
-        <label htmlFor="ord-wh">Energy (Wh)</label>
-        <input
+        <TextField
           id="ord-wh"
-          data-testid="action-order-wh"
+          label="Energy (Wh)"
+          testId="action-order-wh"
           inputMode="numeric"
           value={wh}
-          onChange={(e) => setWh(e.target.value)}
+          onValue={setWh}
         />
-        <label htmlFor="ord-price">Limit price (coins/kWh)</label>
-        <input
+        <TextField
           id="ord-price"
-          data-testid="action-order-price"
+          label="Limit price (coins/kWh)"
+          testId="action-order-price"
           inputMode="decimal"
           value={price}
           placeholder="optional: grid price"
-          onChange={(e) => setPrice(e.target.value)}
+          onValue={setPrice}
         />
       </div>
       <button type="submit" data-testid="action-order-submit" disabled={busy}>
@@ -616,15 +617,15 @@ function CancelForm({ busy, submit }: { busy: boolean; submit: Submit }) {
     >
       <h3>Cancel an order</h3>
       <div className="form-grid">
-        <label htmlFor="cancel-id">Order id</label>
-        <input
+        <TextField
           id="cancel-id"
-          data-testid="action-cancel-id"
+          label="Order id"
+          testId="action-cancel-id"
           value={id}
           placeholder="hash of the offer or bid (64 hex)"
-          onChange={(e) => setId(e.target.value)}
           spellCheck={false}
           autoComplete="off"
+          onValue={setId}
         />
       </div>
       <button type="submit" data-testid="action-cancel-submit" disabled={busy}>

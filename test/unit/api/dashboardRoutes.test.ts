@@ -18,14 +18,14 @@ import type { Chain } from '../../../src/chain/chain.js';
 import { devKeyPair } from '../../../src/chain/devAccounts.js';
 import { createMarketContract, readSlot } from '../../../src/contract/index.js';
 import type { KeyPair } from '../../../src/crypto/index.js';
-import type { MarketOpenPayload } from '../../../src/ledger/marketTx.js';
 import { createMarketTx, type MarketPayloads, type MarketTxKind, type Transaction } from '../../../src/ledger/tx.js';
 import { MECHANISMS } from '../../../src/market/registry.js';
 import { resolveCommunity } from '../../../src/sim/community.js';
 import { runCommunity } from '../../../src/sim/engine.js';
 import { writeReport } from '../../../src/sim/reports/index.js';
 import { loadScenario } from '../../../src/sim/scenario.js';
-import { alice, bob, carol, GENESIS_MS, openTestChain } from '../../helpers/chainFixtures.js';
+import { alice, bob, GENESIS_MS, openTestChain } from '../../helpers/chainFixtures.js';
+import { MARKET_START_MS, TEST_MARKET_OPEN } from '../../helpers/marketSchedule.js';
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'gridpeer-dashboard-routes-'));
 after(() => rmSync(tempRoot, { recursive: true, force: true }));
@@ -285,19 +285,8 @@ describe('/v1/sim/runs', () => {
 
 describe('/v1/market/slots/:slot/compare', () => {
   const admin = devKeyPair('Admin');
-  const START_MS = GENESIS_MS + 100_000;
-  const OPEN: MarketOpenPayload = {
-    action: 'open',
-    startMs: START_MS,
-    slotDurationMs: 60_000,
-    gateClosureLeadMs: 10_000,
-    maxSlotsAhead: 10,
-    mechanism: 'uniform-auction',
-    paramsJson: '{"k":0.5}',
-    gridAccount: carol.address,
-    gridPrices: [{ importMicroPerKwh: 300_000n, exportMicroPerKwh: 100_000n }],
-    shortfallPenaltyMicroPerKwh: 50_000n,
-  };
+  const START_MS = MARKET_START_MS;
+  const OPEN = TEST_MARKET_OPEN;
   let chain: Chain;
   let app: FastifyInstance;
 

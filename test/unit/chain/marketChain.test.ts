@@ -11,7 +11,6 @@ import { devKeyPair } from '../../../src/chain/devAccounts.js';
 import { createMarketContract, listTrades, readSlot } from '../../../src/contract/index.js';
 import type { KeyPair } from '../../../src/crypto/index.js';
 import type { StateContract } from '../../../src/ledger/contract.js';
-import type { MarketOpenPayload } from '../../../src/ledger/marketTx.js';
 import { createMarketTx, type MarketPayloads, type MarketTxKind, type Transaction } from '../../../src/ledger/tx.js';
 import { seededRandom } from '../../../src/units/random.js';
 import {
@@ -27,24 +26,14 @@ import {
   testConsensus,
 } from '../../helpers/chainFixtures.js';
 import { alteredPriceContract, forgedTradeContract, skippedClearingContract } from '../../helpers/forgery.js';
+import { MARKET_START_MS, TEST_MARKET_OPEN } from '../../helpers/marketSchedule.js';
 
 const admin = devKeyPair('Admin');
 const aliceMeter = devKeyPair('alice meter');
 const bobMeter = devKeyPair('bob meter');
 /** Slot 0 starts 100 s after genesis; its gate closes 10 s before; forged blocks are 10 s apart. */
-const START_MS = GENESIS_MS + 100_000;
-const OPEN: MarketOpenPayload = {
-  action: 'open',
-  startMs: START_MS,
-  slotDurationMs: 60_000,
-  gateClosureLeadMs: 10_000,
-  maxSlotsAhead: 10,
-  mechanism: 'uniform-auction',
-  paramsJson: '{"k":0.5}',
-  gridAccount: carol.address,
-  gridPrices: [{ importMicroPerKwh: 300_000n, exportMicroPerKwh: 100_000n }],
-  shortfallPenaltyMicroPerKwh: 50_000n,
-};
+const START_MS = MARKET_START_MS;
+const OPEN = TEST_MARKET_OPEN;
 
 const nonces = new Map<string, number>();
 /** Alice's offer of slot 0, kept to be replayed. */
